@@ -1,0 +1,388 @@
+"""Configuration: read and validated once, into one typed object.
+
+Every default lives in the dataclasses below, commented, and nowhere else;
+``config/digest.toml`` repeats them for people to edit (a test keeps the two
+equal). Nothing else in the package reads the environment or the file.
+
+Relative paths resolve against the folder of the config file. Without a
+config file the embedded defaults behave as if they were read from
+``./config/digest.toml``, so ``../seeds`` means ``./seeds`` in both cases.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from digest.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config") / "digest.toml"
+ENV_CONFIG = "DIGEST_CONFIG"
+ENV_SMTP_PASSWORD = "DIGEST_SMTP_PASSWORD"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    # Folders watched for scraped articles (.txt, .md, .html, .htm), recursively.
+    folders: tuple[Path, ...] = (Path("../seeds"),)
+    # RSS/Atom/JSON feeds: http(s) URLs, file:// URLs or local paths.
+    feeds: tuple[str, ...] = ()
+    # An OPML file listing more feeds ("" for none).
+    opml: Path | None = None
+    # Files larger than this are skipped as too-large (bytes).
+    max_file_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    # Sent with every feed request, so server operators know who is asking.
+    user_agent: str = "digest/{version} (+https://github.com/digest-news/digest)"
+    # Seconds to wait for a connection, and then for each read.
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    # A feed response larger than this is refused (bytes).
+    max_bytes: int = 10_000_000
+    # How many feeds are fetched at the same time.
+    concurrency: int = 4
+    # A failing feed waits poll interval × 2^failures, at most this long (hours).
+    max_backoff_hours: float = 24.0
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    # The SQLite state file (items, stories, the dedup index, sent digests).
+    path: Path = Path("../var/digest.sqlite")
+    # Items older than this lose their text and index entries (sent digests stay).
+    keep_days: int = 180
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    # Shown as the email's title and in its subject.
+    title: str = "Rusia–Korea Utara: ringkasan berita"
+    # Dates in the digest and the schedule are in this IANA time zone.
+    timezone: str = "Asia/Jakarta"
+    # Interface language of the digest: "id" (Indonesian) or "en" (English).
+    language: str = "id"
+    # At most this many stories in one digest (the most widely reported first).
+    max_stories: int = 30
+    # Sentences in each story's extractive summary.
+    summary_sentences: int = 3
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    # The topic terms (Russia and North Korea names, aliases); edit without touching code.
+    terms: Path = Path("topic.toml")
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    # Words per shingle for copy detection.
+    shingle_size: int = 5
+    # MinHash permutations and LSH bands (rows per band = num_perm / bands).
+    num_perm: int = 128
+    bands: int = 64
+    # Estimated shingle Jaccard at or above which an item is a copy of another.
+    copy_threshold: float = 0.3
+    # Weighted term similarity at or above which two reports are one event.
+    event_threshold: float = 0.2
+    # Reports of one event are at most this many days apart.
+    event_window_days: int = 3
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    # "file" (HTML + .eml in out_dir), "maildir" (also out_dir) or "smtp".
+    method: str = "file"
+    # Where the HTML and .eml of each digest are written.
+    out_dir: Path = Path("../var/out")
+    # The Maildir that method "maildir" delivers into.
+    maildir: Path = Path("../var/mail")
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    # "starttls", "ssl" or "none".
+    smtp_security: str = "starttls"
+    # Login name ("" for no AUTH); the password comes from $DIGEST_SMTP_PASSWORD
+    # or from smtp_password_file, never from this file.
+    smtp_user: str = ""
+    smtp_password_file: Path | None = None
+    smtp_timeout: float = 30.0
+    sender: str = "digest@localhost"
+    to: tuple[str, ...] = ("reader@localhost",)
+    reply_to: str = ""
+    # List-Id and List-Unsubscribe headers (a mailto: or https: URL, "" for none).
+    list_id: str = "digest.localhost"
+    list_unsubscribe: str = ""
+    # Send a digest even when nothing is new.
+    send_empty: bool = False
+    # Failed sends are retried after retry_minutes × 2^attempts, at most max_retry_hours.
+    retry_minutes: float = 5.0
+    max_retry_hours: float = 6.0
+    # Resolved from the environment or smtp_password_file, never written in the file.
+    smtp_password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    # When the digest goes out: a cron expression in [digest] timezone.
+    digest: str = "0 7 * * *"
+    # How often feeds are polled (minutes).
+    poll_minutes: float = 30.0
+    # How often watched folders are re-scanned when file events are unavailable (seconds).
+    folder_scan_seconds: float = 5.0
+    # A run missed by less than this (e.g. the machine slept) still happens (seconds).
+    misfire_grace_seconds: int = 6 * 3600
+
+
+@dataclass(frozen=True)
+class PreviewConfig:
+    # Port of `digest preview` on 127.0.0.1.
+    port: int = 8025
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``path`` is the file it came from (None: defaults)."""
+
+    sources: SourcesConfig = SourcesConfig()
+    fetch: FetchConfig = FetchConfig()
+    store: StoreConfig = StoreConfig()
+    digest: DigestConfig = DigestConfig()
+    topic: TopicConfig = TopicConfig()
+    dedup: DedupConfig = DedupConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    preview: PreviewConfig = PreviewConfig()
+    path: Path | None = None
+    base_dir: Path = Path("config")
+    templates_dir: Path = PROJECT_ROOT / "templates"
+
+
+_SECTIONS = {
+    "sources": SourcesConfig,
+    "fetch": FetchConfig,
+    "store": StoreConfig,
+    "digest": DigestConfig,
+    "topic": TopicConfig,
+    "dedup": DedupConfig,
+    "delivery": DeliveryConfig,
+    "schedule": ScheduleConfig,
+    "preview": PreviewConfig,
+}
+# TOML spells these keys differently from the Python attribute.
+_TOML_NAMES = {("delivery", "sender"): "from"}
+# Keys that must never be read from the config file.
+_SECRET_KEYS = {("delivery", "smtp_password")}
+
+
+def resolve_config_path(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]:
+    """Which config file to read, and whether the user named it.
+
+    An explicit ``--config`` wins, then ``$DIGEST_CONFIG``, then
+    ``config/digest.toml`` in the current folder. Only a file the user named
+    must exist; the default one may be absent (embedded defaults apply).
+    """
+    if explicit:
+        return Path(explicit), True
+    env = os.environ.get(ENV_CONFIG)
+    if env:
+        return Path(env), True
+    return DEFAULT_CONFIG, False
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    """Read, validate and resolve the configuration; raise ConfigError naming key and file."""
+    path, named = resolve_config_path(explicit)
+    if not path.exists():
+        if named:
+            raise ConfigError(f"config file {path} does not exist", path=str(path))
+        return _build({}, None, Path.cwd() / "config")
+    try:
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}", path=str(path)) from None
+    return _build(raw, path, path.resolve().parent)
+
+
+def _build(raw: dict[str, Any], path: Path | None, base: Path) -> Config:
+    where = str(path) if path else None
+    for section in raw:
+        if section not in _SECTIONS:
+            raise ConfigError(
+                f"unknown section [{section}]; known: {', '.join(_SECTIONS)}",
+                key=f"[{section}]",
+                path=where,
+            )
+    built: dict[str, Any] = {}
+    for section, cls in _SECTIONS.items():
+        values = raw.get(section, {})
+        if not isinstance(values, dict):
+            raise ConfigError("must be a table", key=f"[{section}]", path=where)
+        built[section] = _build_section(section, cls, values, base, where)
+    delivery = built["delivery"]
+    built["delivery"] = _with_password(delivery, where)
+    config = Config(**built, path=path, base_dir=base)
+    _check(config, where)
+    return config
+
+
+def _build_section(
+    section: str, cls: type, values: dict[str, Any], base: Path, where: str | None
+) -> Any:
+    known = {}
+    for f in fields(cls):
+        if (section, f.name) in _SECRET_KEYS:
+            continue
+        known[_TOML_NAMES.get((section, f.name), f.name)] = f
+    for key in values:
+        if key not in known:
+            hint = ""
+            if (section, key) in _SECRET_KEYS:
+                hint = f" (passwords come from ${ENV_SMTP_PASSWORD} or smtp_password_file)"
+            raise ConfigError(f"unknown key {key!r}{hint}", key=f"[{section}] {key}", path=where)
+    kwargs = {}
+    for toml_name, f in known.items():
+        default = getattr(cls(), f.name)
+        value = values.get(toml_name, default)
+        kwargs[f.name] = _coerce(value, default, f.type, base, f"[{section}] {toml_name}", where)
+    return cls(**kwargs)
+
+
+def _coerce(
+    value: Any, default: Any, type_name: Any, base: Path, key: str, where: str | None
+) -> Any:
+    """Check one value against its default's type and resolve paths."""
+    type_text = str(type_name)
+    if "Path" in type_text:
+        if type_text.startswith("tuple"):
+            if not isinstance(value, list | tuple) or not all(
+                isinstance(v, str | Path) for v in value
+            ):
+                raise ConfigError("must be a list of paths", key=key, path=where)
+            return tuple(_resolve(Path(v), base) for v in value)
+        if value is None or value == "":
+            if "None" in type_text:
+                return None
+            raise ConfigError("must be a path", key=key, path=where)
+        if not isinstance(value, str | Path):
+            raise ConfigError("must be a path (a string)", key=key, path=where)
+        return _resolve(Path(value), base)
+    if type_text.startswith("tuple"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError("must be a list of strings", key=key, path=where)
+        return tuple(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError("must be true or false", key=key, path=where)
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError("must be a whole number", key=key, path=where)
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError("must be a number", key=key, path=where)
+        return float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError("must be a string", key=key, path=where)
+        return value
+    return value
+
+
+def _resolve(path: Path, base: Path) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def _with_password(delivery: DeliveryConfig, where: str | None) -> DeliveryConfig:
+    from dataclasses import replace
+
+    password = os.environ.get(ENV_SMTP_PASSWORD)
+    if password is None and delivery.smtp_password_file is not None:
+        try:
+            password = delivery.smtp_password_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read the SMTP password file: {exc.strerror}",
+                key="[delivery] smtp_password_file",
+                path=where,
+            ) from None
+    return replace(delivery, smtp_password=password)
+
+
+def _check(config: Config, where: str | None) -> None:
+    """Cross-field and value checks that a type alone cannot express."""
+
+    def fail(message: str, key: str) -> None:
+        raise ConfigError(message, key=key, path=where)
+
+    try:
+        ZoneInfo(config.digest.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"unknown time zone {config.digest.timezone!r}", "[digest] timezone")
+    if config.digest.language not in ("id", "en"):
+        fail(f"must be 'id' or 'en', not {config.digest.language!r}", "[digest] language")
+    if config.digest.max_stories < 1:
+        fail("must be at least 1", "[digest] max_stories")
+    if not 1 <= config.digest.summary_sentences <= 10:
+        fail("must be between 1 and 10", "[digest] summary_sentences")
+    if config.sources.max_file_bytes < 1:
+        fail("must be a positive number of bytes", "[sources] max_file_bytes")
+    dedup = config.dedup
+    if dedup.shingle_size < 1:
+        fail("must be at least 1", "[dedup] shingle_size")
+    if dedup.num_perm < 16 or dedup.bands < 1 or dedup.num_perm % dedup.bands:
+        fail(
+            f"num_perm ({dedup.num_perm}) must be at least 16 and a multiple of bands "
+            f"({dedup.bands}); e.g. num_perm = 128 with bands = 64 or 32",
+            "[dedup] bands",
+        )
+    for name in ("copy_threshold", "event_threshold"):
+        if not 0.0 < getattr(dedup, name) <= 1.0:
+            fail("must be between 0 and 1", f"[dedup] {name}")
+    if dedup.event_window_days < 0:
+        fail("must be zero or more", "[dedup] event_window_days")
+    if config.store.keep_days < 1:
+        fail("must be at least 1", "[store] keep_days")
+    delivery = config.delivery
+    if delivery.method not in ("file", "maildir", "smtp"):
+        fail(f"must be 'file', 'maildir' or 'smtp', not {delivery.method!r}", "[delivery] method")
+    if delivery.smtp_security not in ("starttls", "ssl", "none"):
+        fail("must be 'starttls', 'ssl' or 'none'", "[delivery] smtp_security")
+    if not 0 < delivery.smtp_port < 65536:
+        fail(f"{delivery.smtp_port} is not a TCP port", "[delivery] smtp_port")
+    if delivery.method == "smtp" and not delivery.to:
+        fail("needs at least one recipient", "[delivery] to")
+    for address in (delivery.sender, *delivery.to, delivery.reply_to):
+        if any(c in address for c in "\r\n"):
+            fail("an address must be one line", "[delivery] to")
+    if config.schedule.poll_minutes <= 0:
+        fail("must be more than 0", "[schedule] poll_minutes")
+    try:
+        from apscheduler.triggers.cron import CronTrigger
+
+        CronTrigger.from_crontab(config.schedule.digest, timezone=config.digest.tz)
+    except ValueError as exc:
+        fail(f"{config.schedule.digest!r} is not a cron expression: {exc}", "[schedule] digest")
+    if not 0 < config.preview.port < 65536:
+        fail(f"{config.preview.port} is not a TCP port", "[preview] port")
+    fetch = config.fetch
+    if fetch.concurrency < 1:
+        fail("must be at least 1", "[fetch] concurrency")
+    if fetch.connect_timeout <= 0 or fetch.read_timeout <= 0:
+        fail("timeouts must be more than 0", "[fetch] read_timeout")

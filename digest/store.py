@@ -1,0 +1,749 @@
+"""The SQLite state file: the only module that speaks SQL.
+
+What it remembers across runs: every item (cleaned text, topic decision,
+which item it copies, which story it belongs to, which digest carried it), the
+files skipped and why, the deduplication index (MinHash LSH band keys and
+event terms, in indexed tables so that matching one new item neither scans
+nor loads the history), and every digest built for sending (the outbox and the
+archive).
+
+The schema is versioned by named migrations, applied in order and recorded in
+``schema_migrations``. Writes happen inside :meth:`Store.transaction`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from digest.errors import StoreError
+from digest.models import Article, TopicDecision
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            file_size INTEGER,
+            file_mtime_ns INTEGER,
+            title TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            url TEXT,
+            path TEXT,
+            feed TEXT,
+            guid TEXT,
+            published TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            date_is_fallback INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            text TEXT,
+            on_topic INTEGER NOT NULL,
+            topic_reason TEXT NOT NULL,
+            copy_of INTEGER REFERENCES items(id),
+            copy_similarity REAL,
+            story_id INTEGER REFERENCES stories(id),
+            story_similarity REAL,
+            story_matched_item INTEGER,
+            sent_digest_id INTEGER,
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX items_story ON items(story_id);
+        CREATE INDEX items_copy_of ON items(copy_of) WHERE copy_of IS NOT NULL;
+        CREATE INDEX items_guid ON items(guid) WHERE guid IS NOT NULL;
+        CREATE INDEX items_unsent ON items(on_topic, sent_digest_id);
+        CREATE INDEX items_day ON items(day);
+        CREATE TABLE skipped (
+            source TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE signatures (item_id INTEGER PRIMARY KEY, sig BLOB NOT NULL);
+        CREATE TABLE lsh (
+            key INTEGER NOT NULL,
+            item_id INTEGER NOT NULL,
+            PRIMARY KEY (key, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE event_terms (
+            term INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            item_id INTEGER NOT NULL,
+            PRIMARY KEY (term, day, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE event_vectors (
+            item_id INTEGER PRIMARY KEY, terms TEXT NOT NULL, keys TEXT NOT NULL
+        );
+        CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            html TEXT NOT NULL,
+            text TEXT NOT NULL,
+            json TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            sent_at TEXT
+        );
+        CREATE INDEX digests_status ON digests(status);
+        CREATE TABLE digest_items (
+            digest_id INTEGER NOT NULL REFERENCES digests(id),
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            PRIMARY KEY (digest_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX digest_items_item ON digest_items(item_id);
+        """,
+    ),
+]
+
+# Digest statuses: pending (in the outbox), sent, failed (refused for good).
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def day_number(value: datetime) -> int:
+    """Days since 1970-01-01 (UTC): the unit of the event index's time window."""
+    return int(value.timestamp() // 86400)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An item as stored, for composing digests and for the inspector."""
+
+    id: int
+    source: str
+    kind: str
+    title: str
+    outlet: str
+    url: str | None
+    path: str | None
+    published: datetime
+    date_is_fallback: bool
+    language: str
+    text: str | None
+    on_topic: bool
+    topic_reason: str
+    copy_of: int | None
+    copy_similarity: float | None
+    story_id: int | None
+    story_similarity: float | None
+    story_matched_item: int | None
+    sent_digest_id: int | None
+    first_seen: str
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    """A digest as built for sending: in the outbox (pending), sent, or failed."""
+
+    id: int
+    created_at: str
+    status: str
+    message_id: str
+    subject: str
+    html: str
+    text: str
+    json: str
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+    sent_at: str | None
+
+
+_ITEM_COLUMNS = (
+    "id, source, kind, title, outlet, url, path, published, date_is_fallback, language, text, "
+    "on_topic, topic_reason, copy_of, copy_similarity, story_id, story_similarity, "
+    "story_matched_item, sent_digest_id, first_seen"
+)
+
+
+def _item(row: sqlite3.Row | tuple) -> ItemRow:
+    values = list(row)
+    values[7] = datetime.fromisoformat(values[7])
+    values[8] = bool(values[8])
+    values[11] = bool(values[11])
+    return ItemRow(*values)
+
+
+class Store:
+    """One open state file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.queries = 0
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"cannot open the state file {path}: {exc}", "check [store] path"
+            ) from None
+        self._db.set_trace_callback(self._count)
+        self._in_transaction = False
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(
+                f"the state file {path} is not a usable SQLite database: {exc}",
+                "check [store] path, or move the file away to start afresh",
+            ) from None
+
+    def _count(self, statement: str) -> None:
+        """Count statements, so a test can show that matching cost does not grow with history."""
+        self.queries += 1
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        applied = {r[0] for r in self._db.execute("SELECT name FROM schema_migrations")}
+        known = {name for name, _ in MIGRATIONS}
+        unknown = applied - known
+        if unknown:
+            raise StoreError(
+                f"the state file {self.path} was written by a newer digest "
+                f"(migrations {', '.join(sorted(unknown))})",
+                "upgrade digest, or point [store] path at another file",
+            )
+        for name, sql in MIGRATIONS:
+            if name in applied:
+                continue
+            with self.transaction():
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
+
+    def migrations(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write; nested calls join the outer transaction."""
+        if self._in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    # -- meta -----------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- files and skipped sources -------------------------------------------
+
+    def file_state(self, source: str) -> tuple[int | None, int | None, str] | None:
+        """(size, mtime_ns, fingerprint) of a stored file item, or None if unknown."""
+        row = self._db.execute(
+            "SELECT file_size, file_mtime_ns, fingerprint FROM items WHERE source = ?", (source,)
+        ).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    def record_skip(self, source: str, reason: str) -> bool:
+        """Remember why a source was skipped; True when the reason is new or changed."""
+        row = self._db.execute("SELECT reason FROM skipped WHERE source = ?", (source,)).fetchone()
+        if row and row[0] == reason:
+            return False
+        self._db.execute(
+            "INSERT INTO skipped VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE "
+            "SET reason = excluded.reason, seen_at = excluded.seen_at",
+            (source, reason, _now()),
+        )
+        return True
+
+    def clear_skip(self, source: str) -> None:
+        self._db.execute("DELETE FROM skipped WHERE source = ?", (source,))
+
+    def skipped(self) -> list[tuple[str, str]]:
+        return list(self._db.execute("SELECT source, reason FROM skipped ORDER BY source"))
+
+    # -- items ----------------------------------------------------------------
+
+    def item_id(self, source: str) -> int | None:
+        row = self._db.execute("SELECT id FROM items WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def item_id_by_guid(self, guid: str) -> int | None:
+        row = self._db.execute("SELECT id FROM items WHERE guid = ?", (guid,)).fetchone()
+        return row[0] if row else None
+
+    def save_item(
+        self,
+        article: Article,
+        decision: TopicDecision,
+        *,
+        file_size: int | None = None,
+        file_mtime_ns: int | None = None,
+    ) -> tuple[int, bool]:
+        """Insert or update the item for ``article.source``; return (id, created)."""
+        now = _now()
+        values = (
+            article.kind,
+            article.fingerprint,
+            file_size,
+            file_mtime_ns,
+            article.title,
+            article.outlet,
+            article.url,
+            article.path,
+            article.feed,
+            article.guid,
+            _iso(article.published),
+            day_number(article.published),
+            int(article.date_is_fallback),
+            article.language,
+            article.text,
+            int(decision.on_topic),
+            decision.reason,
+        )
+        existing = self.item_id(article.source)
+        if existing is None:
+            cursor = self._db.execute(
+                "INSERT INTO items (kind, fingerprint, file_size, file_mtime_ns, title, outlet, "
+                "url, path, feed, guid, published, day, date_is_fallback, language, text, "
+                "on_topic, topic_reason, source, first_seen, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, article.source, now, now),
+            )
+            return int(cursor.lastrowid or 0), True
+        self._db.execute(
+            "UPDATE items SET kind = ?, fingerprint = ?, file_size = ?, file_mtime_ns = ?, "
+            "title = ?, outlet = ?, url = ?, path = ?, feed = ?, guid = ?, published = ?, "
+            "day = ?, date_is_fallback = ?, language = ?, text = ?, on_topic = ?, "
+            "topic_reason = ?, updated_at = ? WHERE id = ?",
+            (*values, now, existing),
+        )
+        return existing, False
+
+    def touch_file(self, source: str, size: int, mtime_ns: int) -> None:
+        """Remember a new mtime for a file whose contents did not change."""
+        self._db.execute(
+            "UPDATE items SET file_size = ?, file_mtime_ns = ? WHERE source = ?",
+            (size, mtime_ns, source),
+        )
+
+    def set_placement(
+        self,
+        item_id: int,
+        *,
+        copy_of: int | None,
+        copy_similarity: float | None,
+        story_id: int | None,
+        story_similarity: float | None,
+        matched_item: int | None,
+    ) -> None:
+        """Record where deduplication put an item: a copy of another, and/or a story."""
+        self._db.execute(
+            "UPDATE items SET copy_of = ?, copy_similarity = ?, story_id = ?, "
+            "story_similarity = ?, story_matched_item = ? WHERE id = ?",
+            (copy_of, copy_similarity, story_id, story_similarity, matched_item, item_id),
+        )
+
+    def set_copy_similarity(self, item_id: int, similarity: float) -> None:
+        self._db.execute("UPDATE items SET copy_similarity = ? WHERE id = ?", (similarity, item_id))
+
+    def move_event_index(self, old: int, new: int, day: int) -> None:
+        """Hand an original's place in the event index to the item that replaced it."""
+        row = self._db.execute(
+            "SELECT terms, keys FROM event_vectors WHERE item_id = ?", (old,)
+        ).fetchone()
+        if row is None:
+            return
+        old_day = self._db.execute("SELECT day FROM items WHERE id = ?", (old,)).fetchone()[0]
+        keys = json.loads(row[1])
+        self._db.executemany(
+            "DELETE FROM event_terms WHERE term = ? AND day = ? AND item_id = ?",
+            ((k, old_day, old) for k in keys),
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO event_terms VALUES (?, ?, ?)", ((k, day, new) for k in keys)
+        )
+        self._db.execute("UPDATE event_vectors SET item_id = ? WHERE item_id = ?", (new, old))
+
+    def new_story(self) -> int:
+        cursor = self._db.execute("INSERT INTO stories (created_at) VALUES (?)", (_now(),))
+        return int(cursor.lastrowid or 0)
+
+    def placement(self, item_id: int) -> tuple[int | None, int | None]:
+        """(copy_of, story_id) of an item."""
+        row = self._db.execute(
+            "SELECT copy_of, story_id FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def items(self, ids: Iterable[int]) -> list[ItemRow]:
+        ids = list(ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", ids)
+        return [_item(r) for r in rows]
+
+    def all_items(self, *, limit: int = 1000) -> list[ItemRow]:
+        """The newest items first, for the inspector."""
+        rows = self._db.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [_item(r) for r in rows]
+
+    def excluded(self) -> list[tuple[str, str]]:
+        """Items read but left out (off topic), as (source, reason)."""
+        return list(
+            self._db.execute(
+                "SELECT source, topic_reason FROM items WHERE on_topic = 0 ORDER BY source"
+            )
+        )
+
+    # -- deduplication index ---------------------------------------------------
+
+    def lsh_candidates(self, keys: Sequence[int], *, limit: int = 100) -> dict[int, int]:
+        """Items sharing LSH band keys: {item_id: shared bands}, one indexed lookup per key."""
+        found: dict[int, int] = {}
+        for key in keys:
+            for (item_id,) in self._db.execute(
+                "SELECT item_id FROM lsh WHERE key = ? LIMIT ?", (key, limit)
+            ):
+                found[item_id] = found.get(item_id, 0) + 1
+        return found
+
+    def signatures(self, ids: Iterable[int]) -> dict[int, bytes]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return dict(
+            self._db.execute(f"SELECT item_id, sig FROM signatures WHERE item_id IN ({marks})", ids)
+        )
+
+    def add_signature(self, item_id: int, signature: bytes, keys: Iterable[int]) -> None:
+        self._db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?)", (item_id, signature))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO lsh VALUES (?, ?)", ((k, item_id) for k in keys)
+        )
+
+    def event_candidates(
+        self, terms: Sequence[int], day_from: int, day_to: int, *, limit: int = 200
+    ) -> dict[int, int]:
+        """Items within the day window sharing index terms: {item_id: shared terms}."""
+        shared: dict[int, int] = {}
+        for term in terms:
+            for (item_id,) in self._db.execute(
+                "SELECT item_id FROM event_terms WHERE term = ? AND day BETWEEN ? AND ? LIMIT ?",
+                (term, day_from, day_to, limit),
+            ):
+                shared[item_id] = shared.get(item_id, 0) + 1
+        return shared
+
+    def event_vectors(self, ids: Iterable[int]) -> dict[int, dict[str, float]]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            f"SELECT item_id, terms FROM event_vectors WHERE item_id IN ({marks})", ids
+        )
+        return {item_id: json.loads(terms) for item_id, terms in rows}
+
+    def add_event_terms(
+        self, item_id: int, day: int, keys: Sequence[int], vector: dict[str, float]
+    ) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO event_vectors VALUES (?, ?, ?)",
+            (
+                item_id,
+                json.dumps(vector, ensure_ascii=False, separators=(",", ":")),
+                json.dumps(list(keys)),
+            ),
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO event_terms VALUES (?, ?, ?)",
+            ((k, day, item_id) for k in keys),
+        )
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """({term: number of indexed items containing it}, number of indexed items)."""
+        terms = list(terms)
+        found: dict[str, int] = {}
+        for start in range(0, len(terms), 500):
+            chunk = terms[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._db.execute(f"SELECT term, df FROM term_df WHERE term IN ({marks})", chunk)
+            )
+        return found, int(self.get_meta("event_docs") or 0)
+
+    def add_document_terms(self, terms: Iterable[str]) -> None:
+        self._db.executemany(
+            "INSERT INTO term_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            ((t,) for t in terms),
+        )
+        self.set_meta("event_docs", str(int(self.get_meta("event_docs") or 0) + 1))
+
+    def index_entry(self, item_id: int) -> tuple[bytes | None, list[int]]:
+        """An item's stored signature and event keys (to remove or re-derive its rows)."""
+        sig = self._db.execute(
+            "SELECT sig FROM signatures WHERE item_id = ?", (item_id,)
+        ).fetchone()
+        keys = self._db.execute(
+            "SELECT keys FROM event_vectors WHERE item_id = ?", (item_id,)
+        ).fetchone()
+        return (sig[0] if sig else None), (json.loads(keys[0]) if keys else [])
+
+    def remove_from_index(self, item_id: int, lsh_keys: Iterable[int]) -> None:
+        """Take an item out of both indexes, before re-indexing a changed item.
+
+        The caller passes the band keys the item was indexed under (derived
+        from its stored signature), so that deletion goes by primary key
+        instead of scanning the index. Call it before the item's new date is
+        saved: the event terms are keyed by the old day.
+        """
+        row = self._db.execute(
+            "SELECT e.terms, e.keys, i.day FROM event_vectors e JOIN items i ON i.id = e.item_id "
+            "WHERE e.item_id = ?",
+            (item_id,),
+        ).fetchone()
+        if row:
+            terms, keys, day = json.loads(row[0]), json.loads(row[1]), row[2]
+            self._db.executemany(
+                "UPDATE term_df SET df = df - 1 WHERE term = ?", ((t,) for t in terms)
+            )
+            self.set_meta("event_docs", str(max(0, int(self.get_meta("event_docs") or 1) - 1)))
+            self._db.executemany(
+                "DELETE FROM event_terms WHERE term = ? AND day = ? AND item_id = ?",
+                ((k, day, item_id) for k in keys),
+            )
+        self._db.executemany(
+            "DELETE FROM lsh WHERE key = ? AND item_id = ?", ((k, item_id) for k in lsh_keys)
+        )
+        for table in ("signatures", "event_vectors"):
+            self._db.execute(f"DELETE FROM {table} WHERE item_id = ?", (item_id,))
+
+    def reset_index(self) -> list[int]:
+        """Empty both indexes (after a change of parameters); return the items to re-index."""
+        for table in ("signatures", "lsh", "event_terms", "event_vectors", "term_df"):
+            self._db.execute(f"DELETE FROM {table}")
+        self.set_meta("event_docs", "0")
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT id FROM items WHERE on_topic = 1 AND text IS NOT NULL ORDER BY id"
+            )
+        ]
+
+    def reparent(self, old_root: int, new_root: int) -> None:
+        """Make ``new_root`` the original that ``old_root`` and its copies fold into."""
+        self._db.execute(
+            "UPDATE items SET copy_of = ? WHERE copy_of = ? OR id = ?",
+            (new_root, old_root, old_root),
+        )
+        self._db.execute(
+            "UPDATE items SET copy_of = NULL, sent_digest_id = COALESCE(sent_digest_id, "
+            "(SELECT sent_digest_id FROM items WHERE id = ?)) WHERE id = ?",
+            (old_root, new_root),
+        )
+
+    # -- digests: compose, outbox, archive ---------------------------------------
+
+    def unsent_story_ids(self, *, include_sent: bool = False) -> list[int]:
+        """Stories with an on-topic lead item not yet sent nor waiting in the outbox."""
+        if include_sent:
+            sql = (
+                "SELECT DISTINCT story_id FROM items WHERE on_topic = 1 AND copy_of IS NULL "
+                "AND story_id IS NOT NULL"
+            )
+        else:
+            sql = (
+                "SELECT DISTINCT story_id FROM items WHERE on_topic = 1 AND copy_of IS NULL "
+                "AND story_id IS NOT NULL AND sent_digest_id IS NULL AND id NOT IN "
+                "(SELECT di.item_id FROM digest_items di JOIN digests d ON d.id = di.digest_id "
+                f"WHERE d.status = '{PENDING}')"
+            )
+        return sorted(r[0] for r in self._db.execute(sql))
+
+    def story_items(self, story_ids: Iterable[int]) -> dict[int, list[ItemRow]]:
+        """On-topic lead items of the given stories (copies are fetched with :meth:`copies`)."""
+        ids = list(story_ids)
+        result: dict[int, list[ItemRow]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE story_id IN ({marks}) "
+                "AND on_topic = 1 AND copy_of IS NULL ORDER BY published, id",
+                chunk,
+            )
+            for row in rows:
+                item = _item(row)
+                result[item.story_id].append(item)  # type: ignore[index]
+        return result
+
+    def copies(self, item_ids: Iterable[int]) -> dict[int, list[ItemRow]]:
+        """Copies folded into each of the given items."""
+        ids = list(item_ids)
+        result: dict[int, list[ItemRow]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE copy_of IN ({marks}) ORDER BY id", chunk
+            )
+            for row in rows:
+                item = _item(row)
+                result[item.copy_of].append(item)  # type: ignore[index]
+        return result
+
+    def add_digest(
+        self,
+        *,
+        message_id: str,
+        subject: str,
+        html: str,
+        text: str,
+        data: dict[str, Any],
+        item_ids: Iterable[int],
+        status: str = PENDING,
+    ) -> int:
+        """Put a built digest in the outbox, with the items it carries."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT INTO digests (created_at, status, message_id, subject, html, text, json) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (_now(), status, message_id, subject, html, text, json.dumps(data)),
+            )
+            digest_id = int(cursor.lastrowid or 0)
+            self._db.executemany(
+                "INSERT OR IGNORE INTO digest_items VALUES (?, ?)",
+                ((digest_id, i) for i in item_ids),
+            )
+        return digest_id
+
+    def mark_sent(self, digest_id: int) -> None:
+        """The server accepted the digest: its items count as sent from now on."""
+        with self.transaction():
+            self._db.execute(
+                "UPDATE digests SET status = ?, sent_at = ?, last_error = NULL WHERE id = ?",
+                (SENT, _now(), digest_id),
+            )
+            self._db.execute(
+                "UPDATE items SET sent_digest_id = ? WHERE sent_digest_id IS NULL AND id IN "
+                "(SELECT item_id FROM digest_items WHERE digest_id = ?)",
+                (digest_id, digest_id),
+            )
+            self._db.execute(
+                "UPDATE items SET sent_digest_id = ? WHERE sent_digest_id IS NULL AND copy_of IN "
+                "(SELECT item_id FROM digest_items WHERE digest_id = ?)",
+                (digest_id, digest_id),
+            )
+
+    def mark_attempt(
+        self, digest_id: int, *, error: str, next_attempt_at: str | None, permanent: bool
+    ) -> None:
+        """A send failed: count it, keep the reason, and say when to retry (or not)."""
+        with self.transaction():
+            self._db.execute(
+                "UPDATE digests SET attempts = attempts + 1, last_error = ?, "
+                "next_attempt_at = ?, status = ? WHERE id = ?",
+                (error, next_attempt_at, FAILED if permanent else PENDING, digest_id),
+            )
+
+    def digests(self, *, status: str | None = None, limit: int = 100) -> list[DigestRow]:
+        if status:
+            rows = self._db.execute(
+                "SELECT * FROM digests WHERE status = ? ORDER BY id DESC LIMIT ?", (status, limit)
+            )
+        else:
+            rows = self._db.execute("SELECT * FROM digests ORDER BY id DESC LIMIT ?", (limit,))
+        return [DigestRow(*r) for r in rows]
+
+    def digest(self, digest_id: int) -> DigestRow | None:
+        row = self._db.execute("SELECT * FROM digests WHERE id = ?", (digest_id,)).fetchone()
+        return DigestRow(*row) if row else None
+
+    def digest_item_ids(self, digest_id: int) -> list[int]:
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT item_id FROM digest_items WHERE digest_id = ?", (digest_id,)
+            )
+        ]
+
+    # -- status -----------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Figures for `digest status`."""
+        one = self._db.execute
+        return {
+            "items": one("SELECT COUNT(*) FROM items").fetchone()[0],
+            "on_topic": one("SELECT COUNT(*) FROM items WHERE on_topic = 1").fetchone()[0],
+            "copies": one("SELECT COUNT(*) FROM items WHERE copy_of IS NOT NULL").fetchone()[0],
+            "stories": one(
+                "SELECT COUNT(DISTINCT story_id) FROM items WHERE story_id IS NOT NULL"
+            ).fetchone()[0],
+            "unsent_stories": len(self.unsent_story_ids()),
+            "skipped": one("SELECT COUNT(*) FROM skipped").fetchone()[0],
+            "digests_sent": one(
+                "SELECT COUNT(*) FROM digests WHERE status = ?", (SENT,)
+            ).fetchone()[0],
+            "outbox": one("SELECT COUNT(*) FROM digests WHERE status = ?", (PENDING,)).fetchone()[
+                0
+            ],
+            "failed": one("SELECT COUNT(*) FROM digests WHERE status = ?", (FAILED,)).fetchone()[0],
+        }

@@ -1,0 +1,124 @@
+"""Topic stage: keep Russia–North Korea coverage, record the rest as off-topic.
+
+The decision needs *both* sides: Russia–Ukraine news that never involves North
+Korea is off topic, and so is a North Korean missile test with no Russian
+angle. A passing mention of one side is not enough either: the two sides must
+meet in one sentence, or each be mentioned at least ``min_mentions`` times.
+The terms live in ``config/topic.toml`` so that an editor can change them
+without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.errors import ConfigError
+from digest.models import Article, TopicDecision
+
+OFF_TOPIC = "off-topic"
+ON_TOPIC = "on-topic"
+_LANGUAGES = ("id", "en")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The topic vocabulary, compiled once per run."""
+
+    russia: tuple[str, ...]
+    north_korea: tuple[str, ...]
+    aliases: dict[str, str]
+    min_mentions: int = 2
+    event_ignore: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_russia_re", _compile(self.russia))
+        object.__setattr__(self, "_nk_re", _compile(self.north_korea))
+
+    def count(self, text: str) -> tuple[int, int]:
+        """How often each side is mentioned in ``text`` (case-insensitive, whole words)."""
+        return (
+            len(self._russia_re.findall(text)),  # type: ignore[attr-defined]
+            len(self._nk_re.findall(text)),  # type: ignore[attr-defined]
+        )
+
+
+def _compile(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = sorted({re.escape(t.lower()) for t in terms}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
+    """Read ``topic.toml``; a missing or malformed file is a ConfigError naming it."""
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"topic terms file {path} does not exist", key="[topic] terms", path=config_path
+        ) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read topic terms: {exc}", path=where) from None
+    sides = {}
+    for side in ("russia", "north_korea"):
+        terms = raw.get(side, {}).get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) for t in terms):
+            raise ConfigError(
+                "must be a non-empty list of strings", key=f"[{side}] terms", path=where
+            )
+        sides[side] = tuple(t.strip().lower() for t in terms if t.strip())
+    aliases: dict[str, str] = {}
+    for canonical, names in raw.get("aliases", {}).items():
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError("must be a list of strings", key=f"[aliases] {canonical}", path=where)
+        for name in names:
+            aliases[name.strip().lower()] = canonical.lower()
+    min_mentions = raw.get("min_mentions", 2)
+    if isinstance(min_mentions, bool) or not isinstance(min_mentions, int) or min_mentions < 1:
+        raise ConfigError("must be a whole number of at least 1", key="min_mentions", path=where)
+    ignore = raw.get("events", {}).get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(t, str) for t in ignore):
+        raise ConfigError("must be a list of strings", key="[events] ignore", path=where)
+    return Terms(
+        sides["russia"],
+        sides["north_korea"],
+        aliases,
+        min_mentions,
+        frozenset(t.strip().lower() for t in ignore),
+    )
+
+
+def classify(article: Article, terms: Terms) -> TopicDecision:
+    """Decide whether ``article`` is Russia–North Korea coverage, with the reason."""
+    if article.language not in _LANGUAGES:
+        return TopicDecision(False, OFF_TOPIC, 0.0)
+    body = f"{article.title}\n{article.text}"
+    russia, north_korea = terms.count(body)
+    if not russia or not north_korea:
+        return TopicDecision(False, OFF_TOPIC, 0.0)
+    score = float(min(russia, north_korea))
+    if min(russia, north_korea) >= terms.min_mentions:
+        return TopicDecision(True, ON_TOPIC, score)
+    for sentence in _SENTENCE_END.split(body):
+        r, n = terms.count(sentence)
+        if r and n:
+            return TopicDecision(True, ON_TOPIC, score)
+    return TopicDecision(False, OFF_TOPIC, score)
+
+
+def describe(decision: TopicDecision, article: Article, terms: Terms) -> str:
+    """A human explanation of a decision, for `digest status` and the preview inspector."""
+    if article.language not in _LANGUAGES:
+        return f"written in neither Indonesian nor English (detected: {article.language})"
+    russia, north_korea = terms.count(f"{article.title}\n{article.text}")
+    counts = f"Russia terms {russia}×, North Korea terms {north_korea}×"
+    if decision.on_topic:
+        return f"both sides present ({counts})"
+    if not russia:
+        return f"no Russian angle ({counts})"
+    if not north_korea:
+        return f"does not involve North Korea ({counts})"
+    return f"only passing mentions ({counts})"
