@@ -102,8 +102,9 @@ class DedupConfig:
 
 @dataclass(frozen=True)
 class DeliveryConfig:
-    # "file" (HTML + .eml in out_dir), "maildir" (also out_dir) or "smtp".
-    method: str = "file"
+    # "maildir" (a Maildir plus the HTML and .eml in out_dir), "file" (only
+    # the HTML and .eml in out_dir) or "smtp".
+    method: str = "maildir"
     # Where the HTML and .eml of each digest are written.
     out_dir: Path = Path("../var/out")
     # The Maildir that method "maildir" delivers into.

@@ -1,0 +1,76 @@
+"""Shared fixtures: real SQLite files, the real templates and config, a fixed clock."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from digest.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def write_config(tmp_path: Path, body: str = "", *, seeds: bool = True) -> Path:
+    """A config file in tmp_path whose store, folders and outputs all live in tmp_path."""
+    folder = tmp_path / "articles"
+    folder.mkdir(exist_ok=True)
+    if seeds:
+        for seed in SEEDS.iterdir():
+            shutil.copy(seed, folder / seed.name)
+    path = tmp_path / "digest.toml"
+    topic = ROOT / "config" / "topic.toml"
+    path.write_text(
+        f"""
+[sources]
+folders = ["articles"]
+[store]
+path = "state/digest.sqlite"
+[topic]
+terms = "{topic}"
+[delivery]
+method = "file"
+out_dir = "out"
+maildir = "mail"
+{body}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+@pytest.fixture
+def config(config_path: Path) -> Config:
+    return load_config(config_path)
+
+
+@pytest.fixture
+def pipeline(config: Config):
+    from digest.pipeline import open_pipeline
+
+    p = open_pipeline(config, clock=fixed_clock)
+    yield p
+    p.store.close()
+
+
+def shared_or_skip(*parts: str) -> Path:
+    """A path under ../shared, or skip the test when that folder is not beside the repo."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    return path
