@@ -95,7 +95,7 @@ class DedupConfig:
     # Estimated shingle Jaccard at or above which an item is a copy of another.
     copy_threshold: float = 0.3
     # Weighted term similarity at or above which two reports are one event.
-    event_threshold: float = 0.2
+    event_threshold: float = 0.15
     # Reports of one event are at most this many days apart.
     event_window_days: int = 3
 

@@ -1,0 +1,161 @@
+"""The command line: parses arguments, calls library functions, prints results.
+
+Errors a user can cause arrive here as :class:`digest.errors.DigestError`
+and leave as one line on stderr with exit status 2; nothing below this module
+prints or exits.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from digest import __version__
+from digest.config import Config, load_config
+from digest.errors import DigestError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONFIG_HELP = (
+    "Config file (default: $DIGEST_CONFIG, else config/digest.toml, else built-in defaults)."
+)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"digest: error: {message}", err=True)
+    sys.exit(2)
+
+
+def command(func: F) -> F:
+    """Give a command the shared --config option and the one-line error edge."""
+
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+    @functools.wraps(func)
+    def wrapper(config_path: str | None, **kwargs: Any) -> Any:
+        if config_path is None:
+            config_path = (click.get_current_context().find_root().obj or {}).get("config")
+        try:
+            config = load_config(config_path)
+            return func(config, **kwargs)
+        except DigestError as exc:
+            _fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="warning",
+    show_default=True,
+    help="How much to log to stderr.",
+)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@click.pass_context
+def main(ctx: click.Context, log_level: str, config_path: str | None) -> None:
+    """Turn Russia–North Korea news from folders and feeds into one email digest."""
+    ctx.obj = {"config": config_path}
+    logging.basicConfig(
+        level=getattr(logging, log_level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _pipeline(config: Config):
+    from digest.pipeline import open_pipeline
+
+    return open_pipeline(config)
+
+
+@main.command()
+@command
+def ingest(config: Config) -> None:
+    """Scan all sources once and print what was new, updated, skipped, excluded."""
+    pipeline = _pipeline(config)
+    with pipeline.store:
+        report = pipeline.ingest()
+    click.echo(report.summary())
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "text", "json", "eml"]),
+    default="html",
+    show_default=True,
+)
+@click.option("--all", "include_sent", is_flag=True, help="Include stories already sent.")
+@command
+def build(config: Config, out: str | None, fmt: str, include_sent: bool) -> None:
+    """Ingest, then compose the digest of what has not been sent; send and mark nothing."""
+    from digest.deliver import message_for
+
+    pipeline = _pipeline(config)
+    with pipeline.store:
+        pipeline.ingest()
+        built = pipeline.build(include_sent=include_sent)
+        rendered = pipeline.render(built.digest)
+    if fmt == "html":
+        payload: bytes = rendered.html.encode("utf-8")
+    elif fmt == "text":
+        payload = rendered.text.encode("utf-8")
+    elif fmt == "json":
+        payload = (json.dumps(rendered.data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        message = message_for(config, rendered, built, date=pipeline.clock())
+        payload = message.as_bytes()
+    if out:
+        Path(out).write_bytes(payload)
+        click.echo(f"wrote {out} ({len(built.digest.stories)} stories)", err=True)
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; change nothing.")
+@command
+def send(config: Config, dry_run: bool) -> None:
+    """Ingest, build the digest of what is new, deliver it, and record it as sent."""
+    from digest.deliver import send_digest
+
+    pipeline = _pipeline(config)
+    with pipeline.store:
+        pipeline.ingest()
+        result = send_digest(pipeline, dry_run=dry_run)
+    for line in result.lines():
+        click.echo(line)
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@command
+def status(config: Config, as_json: bool) -> None:
+    """Counts of items and stories, skipped files with reasons, the last digest, the outbox."""
+    from digest.status import gather
+
+    pipeline = _pipeline(config)
+    with pipeline.store:
+        info = gather(pipeline)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    from digest.status import format_status
+
+    click.echo(format_status(info))

@@ -1,0 +1,321 @@
+"""The pipeline: sources → clean → topic → dedup → store → compose → render → deliver.
+
+Each function here is one job a command or the scheduler runs. What reaches
+outside the process (the clock, the mail transport, the HTTP fetcher) is
+passed in, so tests can hand in a fixed clock or a real local server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from digest.clean import clean
+from digest.compose import compose, summarize
+from digest.config import Config
+from digest.dedup import Deduplicator, FeatureExtractor
+from digest.errors import DigestError
+from digest.models import (
+    Article,
+    Copy,
+    Digest,
+    Excluded,
+    RenderedEmail,
+    SourceItem,
+    Story,
+    StoryItem,
+)
+from digest.render import render
+from digest.sources.folder import FileState, Skipped, Unchanged, scan_folders
+from digest.store import ItemRow, Store
+from digest.topic import Terms, classify, load_terms
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+BATCH = 200  # items written per transaction
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest pass did, for the CLI and the service's log."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    excluded: int = 0
+    copies: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def merge(self, other: IngestReport) -> None:
+        for name in ("new", "updated", "unchanged", "skipped", "excluded", "copies"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems.extend(other.problems)
+
+    def summary(self) -> str:
+        return (
+            f"new {self.new}, updated {self.updated}, skipped {self.skipped}, "
+            f"excluded {self.excluded} (copies folded {self.copies}, unchanged {self.unchanged})"
+        )
+
+
+@dataclass(frozen=True)
+class BuiltDigest:
+    """A composed digest with the items it carries (to mark them sent later)."""
+
+    digest: Digest
+    item_ids: tuple[int, ...]
+
+
+class Pipeline:
+    """One configuration, one open store, and the stages wired together."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        clock: Clock = system_clock,
+        fetcher: object | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        # The HTTP seam for feeds (see digest.sources.feeds); None: the real one.
+        self.fetcher = fetcher
+        self.terms: Terms = load_terms(
+            config.topic.terms, config_path=str(config.path) if config.path else None
+        )
+        self.extractor = FeatureExtractor(config.dedup, self.terms, config.digest.tz)
+        self.dedup = Deduplicator(store, self.extractor)
+        self._check_index()
+
+    # -- ingest ---------------------------------------------------------------
+
+    def _check_index(self) -> None:
+        """Rebuild the dedup index when its parameters changed since it was written."""
+        stored = self.store.get_meta("index_params")
+        if stored == self.extractor.params:
+            return
+        with self.store.transaction():
+            ids = self.store.reset_index()
+            self.store.set_meta("index_params", self.extractor.params)
+        if stored is not None and ids:
+            log.info(
+                "index parameters changed (%s → %s): re-indexing %d items",
+                stored,
+                self.extractor.params,
+                len(ids),
+            )
+            self._reindex(ids)
+
+    def _reindex(self, ids: list[int]) -> None:
+        for start in range(0, len(ids), BATCH):
+            with self.store.transaction():
+                for row in self.store.items(ids[start : start + BATCH]):
+                    article = _article_of(row)
+                    features = self.extractor.features(article)
+                    self.dedup.place(
+                        row.id, features, published=None if row.date_is_fallback else row.published
+                    )
+
+    def ingest_folders(self) -> IngestReport:
+        """Scan the watched folders once; new and changed files go through every stage."""
+        report = IngestReport()
+
+        def known(source: str) -> FileState | None:
+            state = self.store.file_state(source)
+            if state is None or state[0] is None:
+                return None
+            return FileState(size=state[0], mtime_ns=state[1] or 0, fingerprint=state[2])
+
+        entries = scan_folders(
+            self.config.sources.folders, known=known, max_bytes=self.config.sources.max_file_bytes
+        )
+        self._consume(entries, report)
+        return report
+
+    def ingest(self) -> IngestReport:
+        """Every source once: the watched folders, then the feeds."""
+        report = self.ingest_folders()
+        if self.config.sources.feeds or self.config.sources.opml:
+            report.merge(self.ingest_feeds())
+        return report
+
+    def ingest_feeds(self) -> IngestReport:
+        """Poll the feeds that are due; their entries go through every stage like files."""
+        from digest.sources.feeds import poll_feeds
+
+        report = IngestReport()
+        entries = poll_feeds(self.config, self.store, fetcher=self.fetcher, now=self.clock())
+        self._consume(entries, report)
+        return report
+
+    def _consume(self, entries: Iterable[object], report: IngestReport) -> None:
+        batch: list[object] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                self._write(batch, report)
+                batch = []
+        if batch:
+            self._write(batch, report)
+
+    def _write(self, batch: list[object], report: IngestReport) -> None:
+        with self.store.transaction():
+            for entry in batch:
+                if isinstance(entry, Unchanged):
+                    report.unchanged += 1
+                    if entry.state is not None:
+                        self.store.touch_file(entry.source, entry.state.size, entry.state.mtime_ns)
+                elif isinstance(entry, Skipped):
+                    report.skipped += 1
+                    self.store.record_skip(entry.source, entry.reason)
+                elif isinstance(entry, SourceItem):
+                    self.add(entry, report, state=getattr(entry, "state", None))
+
+    def add(
+        self, item: SourceItem, report: IngestReport, *, state: FileState | None = None
+    ) -> None:
+        """Clean, classify, deduplicate and store one item (inside a transaction)."""
+        try:
+            article = clean(item, now=self.clock(), tz=self.config.digest.tz)
+        except Exception as exc:  # one bad document must not stop the run
+            log.warning("cannot clean %s: %s", item.source, exc)
+            report.skipped += 1
+            report.problems.append(f"{item.source}: {exc}")
+            self.store.record_skip(item.source, f"error: {type(exc).__name__}: {exc}")
+            return
+        self.store.clear_skip(item.source)
+        decision = classify(article, self.terms)
+        existing = self.store.item_id(item.source)
+        if existing is not None:
+            self.dedup.unindex(existing)
+        item_id, created = self.store.save_item(
+            article,
+            decision,
+            file_size=state.size if state else None,
+            file_mtime_ns=state.mtime_ns if state else None,
+        )
+        if created:
+            report.new += 1
+        else:
+            report.updated += 1
+        if not decision.on_topic:
+            report.excluded += 1
+            self.store.set_placement(
+                item_id,
+                copy_of=None,
+                copy_similarity=None,
+                story_id=None,
+                story_similarity=None,
+                matched_item=None,
+            )
+            return
+        features = self.extractor.features(article)
+        placement = self.dedup.place(
+            item_id, features, published=None if article.date_is_fallback else article.published
+        )
+        if placement.copy_of is not None:
+            report.copies += 1
+
+    # -- compose and render -----------------------------------------------------
+
+    def build(self, *, include_sent: bool = False) -> BuiltDigest:
+        """Compose the digest of what has not been sent (everything with include_sent)."""
+        store = self.store
+        story_ids = store.unsent_story_ids(include_sent=include_sent)
+        by_story = store.story_items(story_ids)
+        leads = [row for rows in by_story.values() for row in rows]
+        copies = store.copies(row.id for row in leads)
+        stories: list[Story] = []
+        carried: list[int] = []
+        for story_id, rows in by_story.items():
+            if not rows:
+                continue
+            items = tuple(_story_item(row, copies.get(row.id, [])) for row in rows)
+            lead = rows[0]
+            update = any(not i.new for i in items) and any(i.new for i in items)
+            stories.append(
+                Story(
+                    id=story_id,
+                    headline=lead.title,
+                    summary=summarize(lead.text or "", self.config.digest.summary_sentences),
+                    published=max(r.published for r in rows if not r.date_is_fallback)
+                    if any(not r.date_is_fallback for r in rows)
+                    else lead.published,
+                    items=items,
+                    update=update,
+                )
+            )
+        digest = compose(
+            stories,
+            title=self.config.digest.title,
+            language=self.config.digest.language,
+            generated_at=self.clock(),
+            excluded=[Excluded(s, r) for s, r in store.excluded()]
+            + [Excluded(s, r) for s, r in store.skipped()],
+            max_stories=self.config.digest.max_stories,
+        )
+        kept = {s.id for s in digest.stories}
+        for story_id, rows in by_story.items():
+            if story_id in kept:
+                for row in rows:
+                    carried.append(row.id)
+                    carried.extend(c.id for c in copies.get(row.id, []))
+        return BuiltDigest(digest, tuple(sorted(carried)))
+
+    def render(self, digest: Digest) -> RenderedEmail:
+        return render(digest, templates_dir=self.config.templates_dir, tz=self.config.digest.tz)
+
+
+def _story_item(row: ItemRow, copies: list[ItemRow]) -> StoryItem:
+    return StoryItem(
+        id=row.id,
+        source=row.source,
+        title=row.title,
+        outlet=row.outlet,
+        published=row.published,
+        date_is_fallback=row.date_is_fallback,
+        url=row.url,
+        copies=tuple(
+            Copy(source=c.source, outlet=c.outlet, url=c.url, similarity=c.copy_similarity or 1.0)
+            for c in copies
+        ),
+        new=row.sent_digest_id is None,
+    )
+
+
+def _article_of(row: ItemRow) -> Article:
+    """Rebuild the cleaned article from its stored row (to re-index it)."""
+    return Article(
+        source=row.source,
+        kind=row.kind,  # type: ignore[arg-type]
+        title=row.title,
+        outlet=row.outlet,
+        published=row.published,
+        date_is_fallback=row.date_is_fallback,
+        text=row.text or "",
+        language=row.language,
+        fingerprint="",
+        url=row.url,
+        path=row.path,
+    )
+
+
+def open_pipeline(
+    config: Config, *, clock: Clock = system_clock, fetcher: object | None = None
+) -> Pipeline:
+    """Open the store named by the config and wire the stages to it."""
+    store = Store(config.store.path)
+    try:
+        return Pipeline(config, store, clock=clock, fetcher=fetcher)
+    except DigestError:
+        store.close()
+        raise

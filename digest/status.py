@@ -1,0 +1,62 @@
+"""What `digest status` shows: counts, skipped files, the last digest, the outbox."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from digest.pipeline import Pipeline
+
+
+def gather(pipeline: Pipeline) -> dict[str, Any]:
+    """Collect the figures as plain data (the CLI prints them, or dumps them as JSON)."""
+    store = pipeline.store
+    digests = store.digests(limit=20)
+    sent = [d for d in digests if d.status == "sent"]
+    return {
+        "store": str(store.path),
+        "counts": store.counts(),
+        "skipped": [{"source": s, "reason": r} for s, r in store.skipped()],
+        "last_digest": (
+            {"id": sent[0].id, "sent_at": sent[0].sent_at, "subject": sent[0].subject}
+            if sent
+            else None
+        ),
+        "outbox": [
+            {
+                "id": d.id,
+                "status": d.status,
+                "subject": d.subject,
+                "attempts": d.attempts,
+                "next_attempt_at": d.next_attempt_at,
+                "last_error": d.last_error,
+            }
+            for d in digests
+            if d.status in ("pending", "failed")
+        ],
+    }
+
+
+def format_status(info: dict[str, Any]) -> str:
+    c = info["counts"]
+    lines = [
+        f"store: {info['store']}",
+        f"items: {c['items']} ({c['on_topic']} on topic, {c['items'] - c['on_topic']} excluded, "
+        f"{c['copies']} copies folded)",
+        f"stories: {c['stories']} ({c['unsent_stories']} not yet sent)",
+        f"skipped files: {c['skipped']}",
+    ]
+    lines.extend(f"  {s['source']}: {s['reason']}" for s in info["skipped"])
+    last = info["last_digest"]
+    lines.append(
+        f"last digest: #{last['id']} sent {last['sent_at']}: {last['subject']}"
+        if last
+        else "last digest: none sent yet"
+    )
+    lines.append(f"outbox: {c['outbox']} pending, {c['failed']} failed")
+    for d in info["outbox"]:
+        lines.append(
+            f"  #{d['id']} {d['status']} after {d['attempts']} attempt(s): {d['last_error'] or ''}"
+            + (f" (next try {d['next_attempt_at']})" if d["next_attempt_at"] else "")
+        )
+    return "\n".join(lines)
