@@ -117,6 +117,10 @@ class DeliveryConfig:
     # or from smtp_password_file, never from this file.
     smtp_user: str = ""
     smtp_password_file: Path | None = None
+    # A CA bundle or certificate to trust instead of the system's (e.g. a
+    # server's self-signed certificate); "" for the system's.
+    smtp_ca_file: Path | None = None
+    # Seconds to wait for the SMTP server at each step.
     smtp_timeout: float = 30.0
     sender: str = "digest@localhost"
     to: tuple[str, ...] = ("reader@localhost",)
@@ -135,7 +139,9 @@ class DeliveryConfig:
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    # When the digest goes out: a cron expression in [digest] timezone.
+    # When the digest goes out: a cron expression in [digest] timezone, five
+    # fields (minute hour day month weekday; 0 or 7 is Sunday), or six with
+    # seconds first ("*/10 * * * * *": every ten seconds).
     digest: str = "0 7 * * *"
     # How often feeds are polled (minutes).
     poll_minutes: float = 30.0
@@ -372,14 +378,23 @@ def _check(config: Config, where: str | None) -> None:
     for address in (delivery.sender, *delivery.to, delivery.reply_to):
         if any(c in address for c in "\r\n"):
             fail("an address must be one line", "[delivery] to")
-    if config.schedule.poll_minutes <= 0:
+    if delivery.smtp_timeout <= 0:
+        fail("must be more than 0", "[delivery] smtp_timeout")
+    if delivery.retry_minutes <= 0 or delivery.max_retry_hours <= 0:
+        fail("must be more than 0", "[delivery] retry_minutes")
+    schedule = config.schedule
+    if schedule.poll_minutes <= 0:
         fail("must be more than 0", "[schedule] poll_minutes")
+    if schedule.folder_scan_seconds <= 0:
+        fail("must be more than 0", "[schedule] folder_scan_seconds")
+    if schedule.misfire_grace_seconds < 1:
+        fail("must be at least 1", "[schedule] misfire_grace_seconds")
     try:
-        from apscheduler.triggers.cron import CronTrigger
+        from digest.schedule import parse_cron
 
-        CronTrigger.from_crontab(config.schedule.digest, timezone=config.digest.tz)
+        parse_cron(schedule.digest, config.digest.tz)
     except ValueError as exc:
-        fail(f"{config.schedule.digest!r} is not a cron expression: {exc}", "[schedule] digest")
+        fail(f"{schedule.digest!r} is not a cron expression: {exc}", "[schedule] digest")
     if not 0 < config.preview.port < 65536:
         fail(f"{config.preview.port} is not a TCP port", "[preview] port")
     fetch = config.fetch
