@@ -1,0 +1,449 @@
+"""The clean stage: one SourceItem in, one Article (main text and metadata) out.
+
+Scraped articles arrive with their site around them: menus, channel promos,
+share lines and comment forms, copyright lines, related-post teasers, image
+credits, bylines, slogans, the headline repeated. Sites differ in wording but
+not in shape, so each rule looks at the shape of a line (how long it is,
+whether it ends like a sentence, whether its words are mostly call-to-action
+or channel words, whether it is the title again, where it stands relative to
+the real paragraphs) and the word lists below only feed those features.
+
+Metadata (outlet, date, headline) is read before anything is stripped, since a
+site usually names and dates itself only in its chrome.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from digest.dates import strip_dates
+from digest.extract import (
+    SENTENCE_PARAGRAPH_WORDS,
+    Extracted,
+    Line,
+    detect_language,
+    extract_html,
+    outlet_for,
+    publication_date,
+    site_key,
+    split_lines,
+)
+from digest.models import Article, SourceItem
+
+# --- Vocabulary (Indonesian and English; lower case) -------------------------
+
+# Verbs and nouns of a call to action aimed at the reader.
+CTA_WORDS = frozenset(
+    "join gabung bergabung gabunglah download unduh subscribe subscribed subscriber "
+    "subscribers subscription berlangganan langganan follow ikuti klik click tap install "
+    "instal signup share bagikan tweet submit kirimkan dapatkan".split()
+)
+# Channels a promo points to.
+CHANNEL_WORDS = frozenset(
+    "whatsapp wa telegram tele channel saluran grup group facebook fb twitter instagram ig "
+    "youtube tiktok linkedin pinterest reddit newsletter newsletters buletin email apk app "
+    "apps aplikasi playstore appstore ios android notifikasi notification notifications "
+    "podcast rss".split()
+)
+# Words that address the reader ("you", "ayo", "silakan"): a CTA in a longer line
+# is a promo only with one of these, since news sentences also "join" and "follow".
+CUE_WORDS = frozenset(
+    "you your yours our us anda kamu kalian yuk ayo mari silakan silahkan segera jangan "
+    "gratis free please never miss ketinggalan".split()
+)
+# Words of site navigation: a short line made only of these is a menu.
+NAV_WORDS = frozenset(
+    "home homepage beranda search cari pencarian menu login masuk logout register daftar "
+    "contact kontak about tentang kami us privacy policy kebijakan privasi terms syarat "
+    "ketentuan sitemap redaksi pedoman media siber disclaimer karir careers advertise iklan "
+    "index indeks back kembali next previous prev selanjutnya sebelumnya more lainnya "
+    "tag tags topik kategori category skip close tutup print cetak copy link salin tautan "
+    "advertisement ads ad sponsored iklan scroll continue lanjutkan".split()
+)
+# Words that mark an image credit when they open a short line.
+IMAGE_WORDS = frozenset(
+    "foto photo photos image images gambar ilustrasi illustration credit credits kredit "
+    "caption keterangan dok dokumentasi picture pictures".split()
+)
+# First words of a byline ("By …", "Penulis: …") or role words that stand alone.
+BYLINE_WORDS = frozenset(
+    "by oleh penulis editor reporter wartawan jurnalis author written posted ditulis "
+    "kontributor penyunting redaktur admin writer".split()
+)
+# Openers of a link to another article ("Baca juga: …", "Read more: …").
+READ_ALSO = (
+    r"baca juga|baca pula|lihat juga|simak juga|cek juga|baca selengkapnya|baca berita|"
+    r"artikel terkait|berita terkait|berita lainnya|artikel lainnya|tonton juga|"
+    r"read more|read also|also read|see also|related(?: posts?| articles?| stories| news)?|"
+    r"more stories|more from|you may also like|you might also like|recommended|"
+    r"don'?t miss|further reading|most read|popular posts|terpopuler|rekomendasi"
+)
+# Comment forms and comment counts (a site's comment section starts here).
+COMMENT_FORM = (
+    r"leave a (?:reply|comment)|post a comment|add a comment|cancel reply|"
+    r"your email address will not be published|required fields are marked|"
+    r"save my name, email|comments? (?:are|is) closed|must be logged in to post|"
+    r"tinggalkan (?:balasan|komentar)|batalkan balasan|tulis komentar|"
+    r"alamat email anda tidak akan dipublikasikan|ruas yang wajib ditandai|"
+    r"kolom yang wajib|simpan nama, email|^\d+ (?:comments?|komentar|tanggapan)$"
+)
+# A feed's footer pointing back to the site ("The post … appeared first on …").
+FEED_FOOTER = (
+    r"^(?:the post|artikel|postingan|tulisan)\b.{1,300}\b"
+    r"(?:appeared first on|pertama kali (?:muncul|tampil|terbit) di|muncul pertama kali di)"
+)
+# Words of a site's self-description in a closing sentence ("hanya ada di …").
+SLOGAN_WORDS = frozenset("hanya cuma selalu setiap only always every informasi berita".split())
+# Copyright and platform footers.
+COPYRIGHT = (
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|hak cipta|dilindungi undang|"
+    r"powered by|proudly powered|theme by"
+)
+
+_READ_ALSO_RE = re.compile(rf"^(?:{READ_ALSO})\b", re.IGNORECASE)
+_FEED_FOOTER_RE = re.compile(FEED_FOOTER, re.IGNORECASE)
+_COMMENT_RE = re.compile(COMMENT_FORM, re.IGNORECASE)
+_COPYRIGHT_RE = re.compile(COPYRIGHT, re.IGNORECASE)
+# A line holds one of these words before the two patterns above are tried.
+_COMMENT_HINTS = frozenset(
+    "reply comment comments email balasan komentar tanggapan dipublikasikan ruas kolom "
+    "required logged closed".split()
+)
+_COPYRIGHT_HINTS = frozenset("c copyright rights hak dilindungi powered theme".split())
+_WORD_RE = re.compile(r"\w+")
+_DIGIT_RE = re.compile(r"\d")
+_SLUG_RE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b")
+_URL_RE = re.compile(
+    r"^(?:(?:https?://|www\.)\S+|[\w.-]+\.(?:com|net|org|co\.id|id|news|info|tv)(?:/\S*)?)$",
+    re.IGNORECASE,
+)
+# Labels of a page's filing metadata: "Category: …", "Tags: …", "Topik: …".
+_META_LABEL_RE = re.compile(
+    r"^(?:categor(?:y|ies)|kategori|tags?|topik|topics?|filed under|rubrik|label)\s*:",
+    re.IGNORECASE,
+)
+_MENU_SEPARATORS = "|»›>•·/"
+_MENU_SEPARATORS_RE = re.compile(r"\s[|»›>•·/]\s|\s[|»›]|[|»›]\s")
+_INITIALS_RE = re.compile(r"^\(?[a-z]{2,5}(?:/[a-z]{2,5})+\)?$", re.IGNORECASE)
+_SENTENCE_OPENER_RE = re.compile(r"(?:^|[.!?]\s+)(\w+)")
+# A caption: a line closed by a photo credit, "(Foto: Antara/…)" or "By AGENCY NAME".
+_CAPTION_RE = re.compile(
+    r"(?:\([^()]*\b(?i:foto|photo|image|gambar|credit|kredit|ilustrasi|getty|dok)\b[^()]*\)"
+    r"|\b(?i:by|oleh|foto|photo)\s*:?\s+[A-Z][A-Z .,&'/-]{5,})\.?$"
+)
+_PHRASE_HINTS = frozenset(("sign", "signing", "log", "login", "daftar"))
+_PHRASE_CTA_RE = re.compile(r"\b(?:sign(?:ing)? (?:up|in)|log ?in|daftar sekarang)\b", re.I)
+# "KLIKWARTAKU — ", "JAKARTA, KOMPAS.com - " before a first paragraph; it goes
+# when it names the outlet (a place dateline such as "KOBE –" is content).
+_DATELINE_PREFIX_RE = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:\s*,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
+    r"(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s+(?=\S)"
+)
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“A-Z0-9])")
+
+# Short lines: candidates for credits, bylines, menus and footers.
+SHORT_WORDS = 12
+FOOTER_WORDS = 4
+MENU_WORDS = 3
+MENU_RUN = 3
+# How far down a headline is looked for, and how long a headline may be.
+HEADLINE_SEARCH_LINES = 12
+HEADLINE_WORDS = (3, 30)
+# A site name shorter than this (e.g. "AP") is too common to strip as a slogan.
+MIN_SITE_KEY = 4
+# Lines this long are never classified by promo vocabulary; a call to action
+# longer than CTA_LINE_WORDS needs a channel and the reader addressed.
+PROMO_MAX_WORDS = 40
+CTA_LINE_WORDS = 25
+# A byline ("By Jane Doe") or a line of only promo words is at most this long.
+BYLINE_MAX_WORDS = 6
+# A related-posts heading ("Baca juga", "Related Posts") is at most this long.
+MARKER_WORDS = 4
+# A site's closing slogan sentence fits in this many characters.
+SLOGAN_TAIL_CHARS = 300
+# A line that is a date plus at most this many words is a dateline.
+DATELINE_REST_WORDS = 3
+# Comment-form lines ("Your email address will not be published …") and
+# copyright lines are short; so are "Baca juga: …" and "Tags: …" lines.
+COMMENT_WORDS = 20
+COPYRIGHT_WORDS = 25
+LABELLED_WORDS = 30
+
+
+def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
+    """Strip site chrome from ``item`` and read its headline, outlet, date and language."""
+    if item.is_html:
+        page = extract_html(item.body, url=item.url, fragment=item.kind == "feed")
+    else:
+        page = Extracted(text=item.body)
+    lines = split_lines(page.text, wrapped=not item.is_html)
+    outlet = outlet_for(item, page)
+    reasons = [_line_chrome(line) for line in lines]
+    title, head_index = _headline(item, page, lines, reasons)
+    published, fallback = publication_date(item, page, now=now, tz=tz)
+    paragraphs = strip_chrome(lines, reasons, title=title, outlet=outlet, start=head_index)
+    text = "\n\n".join(paragraphs)
+    if not title:
+        title = _first_sentence(paragraphs[0]) if paragraphs else outlet
+    return Article(
+        source=item.source,
+        kind=item.kind,
+        title=" ".join(title.split()),
+        outlet=outlet,
+        published=published,
+        date_is_fallback=fallback,
+        text=text,
+        language=detect_language(text),
+        fingerprint=item.fingerprint,
+        url=item.url,
+        path=item.path,
+        feed=item.feed,
+        guid=item.guid,
+    )
+
+
+def _headline(
+    item: SourceItem, page: Extracted, lines: list[Line], reasons: list[str | None]
+) -> tuple[str, int | None]:
+    """The article's headline, and the index of its line in the text (if it is there).
+
+    A feed's title wins, then the page's own; the text's headline line is
+    preferred to a page title it matches, which often carries a site suffix.
+    The headline's line is returned only when it is the chosen headline, since
+    everything above it is then header chrome.
+    """
+    index = _headline_index(lines, reasons)
+    in_text = lines[index].text if index is not None else ""
+    title = item.title or page.title or in_text
+    vague = page.title and len(page.title.split()) < HEADLINE_WORDS[0]
+    if page.title and not item.title and in_text and (vague or _similar(in_text, page.title)):
+        title = in_text
+    if index is not None and not _similar(in_text, title):
+        index = None
+    return title, index
+
+
+def _headline_index(lines: list[Line], reasons: list[str | None]) -> int | None:
+    """Index of the first title-like line near the top, or None.
+
+    Image credits, datelines, bylines and other chrome above it are skipped; a
+    real paragraph before any title-like line means the text has no headline.
+    """
+    for i, line in enumerate(lines[:HEADLINE_SEARCH_LINES]):
+        if line.is_paragraph and (line.n > HEADLINE_WORDS[1] or line.text.endswith(".")):
+            return None
+        if line.n < HEADLINE_WORDS[0] or reasons[i] is not None:
+            continue
+        if line.n <= HEADLINE_WORDS[1] and not line.text.endswith((".", ",", ":", ";")):
+            return i
+    return None
+
+
+def _line_chrome(line: Line) -> str | None:
+    """Why ``line`` is chrome on any site (a short reason), or None when it may be content."""
+    text, n = line.text, line.n
+    if n > PROMO_MAX_WORDS:
+        return None
+    words = line.words
+    if not words or _URL_RE.match(text):
+        return "junk"
+    if n <= COMMENT_WORDS and not _COMMENT_HINTS.isdisjoint(words) and _COMMENT_RE.search(text):
+        return "comment"
+    copyright_hint = "©" in text or not _COPYRIGHT_HINTS.isdisjoint(words)
+    if n <= COPYRIGHT_WORDS and copyright_hint and _COPYRIGHT_RE.search(text):
+        return "copyright"
+    if n <= LABELLED_WORDS and _READ_ALSO_RE.match(text):
+        return "related"
+    if _FEED_FOOTER_RE.match(text):
+        return "related"
+    if n <= LABELLED_WORDS and _META_LABEL_RE.match(text):
+        return "nav"
+    if _is_promo(line):
+        return "promo"
+    if (text.endswith((")", ").")) or text[-1].isupper()) and _CAPTION_RE.search(text):
+        return "credit"
+    if n <= SHORT_WORDS and _DIGIT_RE.search(text):
+        rest = strip_dates(text)
+        if rest != text and len(_WORD_RE.findall(rest)) <= DATELINE_REST_WORDS:
+            return "date"
+    if n > SHORT_WORDS or (line.ends_sentence and n > 3):
+        return None
+    if any(w in IMAGE_WORDS for w in words[:3]) or text.startswith(("(Foto", "(Photo", "(Credit")):
+        return "credit"
+    if (n <= BYLINE_MAX_WORDS and words[0] in BYLINE_WORDS) or _INITIALS_RE.match(text):
+        return "byline"
+    if "-" in text and _SLUG_RE.search(text):
+        return "slug"
+    if all(w in NAV_WORDS or w in CHANNEL_WORDS for w in words):
+        return "nav"
+    if any(c in text for c in _MENU_SEPARATORS) and len(_MENU_SEPARATORS_RE.findall(text)) >= 2:
+        return "nav"
+    return None
+
+
+def _is_title_again(line: Line, title_key: str, title_n: int) -> bool:
+    return abs(line.n - title_n) <= 1 and _key(line.text) == title_key
+
+
+def _is_promo(line: Line) -> bool:
+    """A call to action: CTA and channel words, addressed to the reader when long."""
+    words = line.words
+    phrases = 0 if _PHRASE_HINTS.isdisjoint(words) else len(_PHRASE_CTA_RE.findall(line.text))
+    if not phrases and CTA_WORDS.isdisjoint(words) and CHANNEL_WORDS.isdisjoint(words):
+        return False
+    cta = sum(map(CTA_WORDS.__contains__, words)) + phrases
+    channel = sum(map(CHANNEL_WORDS.__contains__, words))
+    if not cta and channel < 2 and not (channel and line.n <= 3):
+        return False
+    cue = sum(map(CUE_WORDS.__contains__, words))
+    n = line.n
+    short = n <= SHORT_WORDS and not (line.ends_sentence and n >= SENTENCE_PARAGRAPH_WORDS)
+    if channel and (cta or channel >= 2) and (short or cue):
+        return True
+    if cta and channel and n <= CTA_LINE_WORDS and _imperative(line.text):
+        return True
+    if cta and cue and n <= CTA_LINE_WORDS and (cta >= 2 or _imperative(line.text)):
+        return True
+    return n <= BYLINE_MAX_WORDS and not line.ends_sentence and (cta + channel) * 2 >= n
+
+
+def _imperative(text: str) -> bool:
+    """Whether a sentence of ``text`` opens with a call-to-action verb ("Submit a …")."""
+    return any(w.lower() in CTA_WORDS for w in _SENTENCE_OPENER_RE.findall(text))
+
+
+def strip_chrome(
+    lines: list[Line], reasons: list[str | None], *, title: str, outlet: str, start: int | None
+) -> list[str]:
+    """The article's paragraphs without chrome, in order.
+
+    Lines before ``start`` (the headline) go, then every line with a reason,
+    the headline repeated and exact repeats, everything from a comment form or
+    a closing related-posts heading on, menus (runs of very short lines), the
+    footer after the last real paragraph, an opening "SITENAME —" and a
+    closing sentence in which the site advertises itself.
+    """
+    key = site_key(outlet)
+    site = _site_pattern(key) if len(key) >= MIN_SITE_KEY else None
+    title_key, title_n = _key(title), len(title.split())
+    reasons = [
+        reason or ("title" if _is_title_again(line, title_key, title_n) else None)
+        for reason, line in zip(reasons, lines, strict=True)
+    ]
+    first = start + 1 if start is not None else 0
+    keep = [False] * first + [True] * (len(lines) - first)
+    real = [line.is_paragraph and reasons[i] is None for i, line in enumerate(lines)]
+    _cut_tail(lines, reasons, real, keep)
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        folded = line.text.casefold()
+        if reasons[i] is not None or folded in seen:
+            keep[i] = False
+        seen.add(folded)
+    _drop_menus_and_footer(lines, real, keep, site)
+    paragraphs = [line.text for i, line in enumerate(lines) if keep[i]]
+    if site and paragraphs:
+        prefix = _DATELINE_PREFIX_RE.match(paragraphs[0])
+        if prefix and site.search(prefix.group().lower()):
+            paragraphs[0] = paragraphs[0][prefix.end() :]
+        paragraphs = [_drop_slogan_sentence(p, site) for p in paragraphs]
+    return [p for p in paragraphs if p]
+
+
+def _cut_tail(
+    lines: list[Line], reasons: list[str | None], real: list[bool], keep: list[bool]
+) -> None:
+    """Drop everything from a comment form or a closing related-posts heading on.
+
+    A comment form ends the article wherever it stands after the first real
+    paragraph. A related-posts heading ends it when at least as much real text
+    stands before it as after (its teasers); earlier, only the heading and the
+    teaser lines right under it go.
+    """
+    sizes = [len(line.text) if real[i] else 0 for i, line in enumerate(lines)]
+    total = sum(sizes)
+    before = 0
+    for i, line in enumerate(lines):
+        if before and reasons[i] == "comment":
+            keep[i:] = [False] * (len(lines) - i)
+            return
+        marker = reasons[i] == "related" and line.n <= MARKER_WORDS and not line.ends_sentence
+        if before and marker and before >= total - before:
+            keep[i:] = [False] * (len(lines) - i)
+            return
+        if marker:
+            j = i + 1
+            while j < len(lines) and not real[j]:
+                keep[j] = False
+                j += 1
+        before += sizes[i]
+
+
+def _drop_menus_and_footer(
+    lines: list[Line], real: list[bool], keep: list[bool], site: re.Pattern[str] | None
+) -> None:
+    """Drop runs of very short lines (menus), and after the last real paragraph
+    the footer: very short lines and lines naming the site (its slogan).
+    """
+
+    def tiny(line: Line, limit: int) -> bool:
+        return line.n <= limit and not line.ends_sentence and not line.text.endswith(":")
+
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and tiny(lines[j], MENU_WORDS):
+            j += 1
+        if j - i >= MENU_RUN:
+            keep[i:j] = [False] * (j - i)
+        i = max(j, i + 1)
+    last = max((i for i, is_real in enumerate(real) if is_real), default=len(lines))
+    for i in range(last + 1, len(lines)):
+        line = lines[i]
+        slogan = site and tiny(line, SHORT_WORDS) and site.search(line.text.lower())
+        if slogan or tiny(line, FOOTER_WORDS):
+            keep[i] = False
+
+
+def _drop_slogan_sentence(paragraph: str, site: re.Pattern[str]) -> str:
+    """Remove a closing sentence in which the site advertises itself."""
+    if not site.search(paragraph[-SLOGAN_TAIL_CHARS:].lower()):
+        return paragraph
+    sentences = _SENTENCE_SPLIT_RE.split(paragraph)
+    last = sentences[-1]
+    words = set(_WORD_RE.findall(last.lower()))
+    if site.search(last.lower()) and words & (CUE_WORDS | CTA_WORDS | SLOGAN_WORDS):
+        return " ".join(sentences[:-1])
+    return paragraph
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether two headlines are the same headline (one may carry a site suffix)."""
+    wa, wb = set(_WORD_RE.findall(a.lower())), set(_WORD_RE.findall(b.lower()))
+    if not wa or not wb or min(len(wa), len(wb)) < 0.5 * max(len(wa), len(wb)):
+        return False
+    return len(wa & wb) >= 0.7 * min(len(wa), len(wb))
+
+
+def _first_sentence(paragraph: str, limit: int = 120) -> str:
+    sentence = _SENTENCE_SPLIT_RE.split(paragraph, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD_RE.findall(text.lower()))
+
+
+@lru_cache(maxsize=1024)
+def _site_pattern(key: str) -> re.Pattern[str]:
+    """The site's name in any spelling ("POS VIRAL", "PosViral", "Pos-Viral"), in lower case.
+
+    Matched against lower-cased text, so the search can skip ahead to the
+    name's first letter instead of reducing every paragraph to its letters.
+    """
+    return re.compile(r"[\W_]?".join(re.escape(c) for c in key))

@@ -1,0 +1,304 @@
+"""Find an article's publication date in its first lines.
+
+Scraped text keeps the site's dateline in many shapes (``Tanggal: 30 Apr 2025
+08:42 wib.``, ``Kamis, 21 Agustus 2025``, ``Senin (28/4/2025)``, ``Monday,
+April 28``, ISO stamps). Running dateparser's search over a whole article is
+slow and picks up any date the story mentions, so a regex finds candidate
+spans in the head of the text (tried only next to digits that could start a
+date), each is scored by how much it looks like a dateline (a label, a weekday,
+a time, its place on the line), and only the best few are handed to
+dateparser, whose results are cached because the same day is spelled the same
+way across many articles. Times and zones (WIB, WITA, WIT) are read here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+# How far into an article a publication date may sit: the dateline is in the
+# first lines; anything later is a date the story talks about.
+HEAD_LINES = 6
+HEAD_CHARS = 1500
+# Candidates with no label, weekday, time or line-start position are only
+# believed this close to the top.
+WEAK_HEAD_LINES = 3
+# A date whose line holds at most this many other characters is a dateline.
+DATELINE_SLACK = 25
+# Nothing this digest reads was published before this year: an older date is a
+# historical one the story mentions.
+MIN_YEAR = 1990
+# A date this far past `now` is a typo or an event date, not a publication date.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+# Month names and abbreviations, Indonesian and English (dateparser maps them).
+_MONTH = (
+    r"januari|january|jan|februari|pebruari|february|feb|peb|maret|march|mar|april|apr|"
+    r"mei|may|juni|june|jun|juli|july|jul|agustus|august|agu|agt|aug|september|sept|sep|"
+    r"oktober|october|okt|oct|november|nopember|nov|nop|desember|december|des|dec"
+)
+# Weekday names (Indonesian, English, English abbreviations) → Monday = 0.
+WEEKDAYS = {
+    "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5,
+    "minggu": 6, "ahad": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+    "friday": 4, "saturday": 5, "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+_WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+# Words that introduce a dateline ("Tanggal:", "Published on").
+_LABEL = (
+    r"tanggal|tgl|diterbitkan|dipublikasikan|diposting|terbit|diperbarui|"
+    r"published|posted|updated|date|dated"
+)
+# Indonesian zone names and other suffixes a dateline's time may carry.
+TZ_OFFSETS = {"wib": 7, "wita": 8, "wit": 9, "utc": 0, "gmt": 0, "z": 0}
+
+DATE_RE = re.compile(
+    rf"""
+    (?P<label>\b(?:{_LABEL})\b\s*(?:on\s*)?[:\-–]?\s*)?
+    (?:\b(?P<wd>{_WEEKDAY})\b\.?\s*,?\s*\(?\s*)?
+    (?:
+        (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*[\s-]\s*(?:of\s+)?(?P<m1>{_MONTH})\b\.?
+            (?:,?\s*[\s-]\s*(?P<y1>\d{{4}}))?
+      | (?<![A-Za-z])(?P<m2>{_MONTH})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?
+            (?:,?\s+(?P<y2>\d{{4}}))?
+      | (?P<iy>\d{{4}})(?P<sep>[-/.])(?P<im>\d{{1,2}})(?P=sep)(?P<id>\d{{1,2}})
+      | (?P<nd>\d{{1,2}})[/.-](?P<nm>\d{{1,2}})[/.-](?P<ny>\d{{4}})
+    )
+    (?!\d)
+    (?:\)?\s*(?:,|T|\||-|–|pukul|jam|at)?\s*
+        (?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})(?!\d)(?![.,]\d)(?::(?P<s>\d{{2}}))?(?:\.\d+)?
+        (?:\s*(?P<ampm>[ap]\.?m\b\.?))?
+        (?:\s*(?P<tz>wib|wita|wit|utc|gmt|z|[+-]\d{{2}}:?\d{{2}})\b)?
+    )?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_PARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"}
+
+# The regex above is too slow to slide over every character of a text, so a
+# date is only looked for around a run of digits that sits next to a month
+# name or a date separator; the regex is then tried at the few word starts
+# just before it.
+_DIGITS_RE = re.compile(r"\d{1,4}")
+_DIGIT_RE = re.compile(r"\d")
+_WORD_START_RE = re.compile(r"\b\w")
+_MONTH_PREFIXES = frozenset(name[:3] for name in _MONTH.split("|"))
+# How far before its first digit a date's label, weekday and month may start.
+_LOOKBACK = 48
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: int
+    start: int
+    match: re.Match[str]
+
+
+def find_date(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The publication date in the dateline or first lines of ``text``, or None.
+
+    Dates without a time get midnight in ``tz``; a weekday without a year takes
+    the latest year (not after ``now``) on which that day falls on that weekday.
+    A candidate more than a day after ``now`` is never returned.
+    """
+    head, weak_end = _head(text)
+    candidates = [
+        _Candidate(_score(m, head), m.start(), m)
+        for m in _date_matches(head)
+        if m.start() < weak_end or _is_strong(m, head)
+    ]
+    candidates.sort(key=lambda c: (-c.score, c.start))
+    for candidate in candidates[:3]:
+        found = _to_datetime(candidate.match, now=now, tz=tz)
+        if found is not None:
+            return found
+    return None
+
+
+def strip_dates(line: str) -> str:
+    """``line`` with every date (and its label, weekday, time) removed.
+
+    The clean stage uses it to tell a dateline (little left) from a sentence.
+    """
+    parts = []
+    end = 0
+    for m in _date_matches(line):
+        parts.append(line[end : m.start()])
+        end = m.end()
+    return " ".join(parts) + " " + line[end:] if parts else line
+
+
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """Every date in ``text``, found from the digit runs outward."""
+    taken = 0
+    for digits in _DIGITS_RE.finditer(text):
+        start, end = digits.span()
+        if start < taken or not _near_month_or_separator(text, start, end):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        origin = max(line_start, start - _LOOKBACK)
+        for word in (*_WORD_START_RE.finditer(text, origin, start), digits):
+            m = DATE_RE.match(text, word.start())
+            if m is not None and m.end() > start:
+                yield m
+                taken = m.end()
+                break
+
+
+def _near_month_or_separator(text: str, start: int, end: int) -> bool:
+    """Whether the digits at ``text[start:end]`` may be part of a date."""
+    after = text[end : end + 12]
+    if after[:1] in ("/", ".", "-") and after[1:2].isdigit():
+        return True
+    if end - start <= 2:
+        following = after.lstrip(" -")[:3].lower()
+        if following in _MONTH_PREFIXES:
+            return True
+        before = text[max(0, start - 14) : start].rstrip(" .,").split()
+        if before and before[-1][:3].lower() in _MONTH_PREFIXES:
+            return True
+    return False
+
+
+def _head(text: str) -> tuple[str, int]:
+    """The first lines of ``text``, and where weak candidates stop counting.
+
+    Lines of one or two words without a digit (menu items, a lone site name)
+    are left out, so a menu above the headline does not push the dateline out.
+    """
+    lines: list[str] = []
+    weak_end = 0
+    size = 0
+    for line in text[: HEAD_CHARS * 2].splitlines():
+        if len(line.split()) < 3 and not _DIGIT_RE.search(line):
+            continue
+        lines.append(line)
+        size += len(line) + 1
+        if len(lines) == WEAK_HEAD_LINES:
+            weak_end = size
+        if len(lines) >= HEAD_LINES or size >= HEAD_CHARS:
+            break
+    head = "\n".join(lines)[:HEAD_CHARS]
+    return head, weak_end or len(head)
+
+
+def _at_line_start(m: re.Match[str], head: str) -> bool:
+    """Whether the match opens its line, or fills it but for a short place name."""
+    line_start = head.rfind("\n", 0, m.start()) + 1
+    line_end = head.find("\n", m.end())
+    rest = len(head[line_start : line_end if line_end != -1 else len(head)]) - len(m.group())
+    return not head[line_start : m.start()].strip(" \t•-*|[(") or rest <= DATELINE_SLACK
+
+
+def _is_strong(m: re.Match[str], head: str) -> bool:
+    return bool(m["label"] or m["wd"] or m["h"] or m["iy"]) or _at_line_start(m, head)
+
+
+def _score(m: re.Match[str], head: str) -> int:
+    """How much a match looks like the article's own dateline."""
+    score = 1 if (m["m1"] and not m["y1"]) or (m["m2"] and not m["y2"]) else 2
+    if m["iy"]:
+        score += 1
+    if m["label"]:
+        score += 3
+    if m["wd"]:
+        score += 2
+    if m["h"]:
+        score += 1
+    if _at_line_start(m, head):
+        score += 2
+    return score
+
+
+def _to_datetime(m: re.Match[str], *, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """Turn a match into an aware datetime, or None if it is invalid or in the future."""
+    day = _day(m, now=now, tz=tz)
+    if day is None or day.year < MIN_YEAR:
+        return None
+    hour = minute = second = 0
+    if m["h"]:
+        hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+        ampm = (m["ampm"] or "").lower()
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+        if hour > 23 or minute > 59 or second > 59:
+            hour = minute = second = 0
+    zone = _zone(m["tz"], tz) if m["h"] else tz
+    found = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=zone)
+    if found > now + FUTURE_TOLERANCE:
+        return None
+    return found
+
+
+def _zone(name: str | None, tz: ZoneInfo) -> timezone | ZoneInfo:
+    if not name:
+        return tz
+    key = name.lower()
+    if key in TZ_OFFSETS:
+        return timezone(timedelta(hours=TZ_OFFSETS[key]))
+    sign = -1 if key[0] == "-" else 1
+    digits = key[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(sign * offset) if offset < timedelta(hours=24) else tz
+
+
+def _day(m: re.Match[str], *, now: datetime, tz: ZoneInfo) -> date | None:
+    """The calendar day of a match, resolving a missing year from the weekday or `now`."""
+    if m["iy"]:
+        try:
+            return date(int(m["iy"]), int(m["im"]), int(m["id"]))
+        except ValueError:
+            return None
+    if m["nd"]:
+        first, second = int(m["nd"]), int(m["nm"])
+        if second > 12 >= first:  # month/day/year, as US sites write it
+            first, second = second, first
+        return _parse_day(f"{first}/{second}/{m['ny']}")
+    day_text, month, year = (m["d1"], m["m1"], m["y1"]) if m["m1"] else (m["d2"], m["m2"], m["y2"])
+    if year:
+        return _parse_day(f"{int(day_text)} {month.lower()} {year}")
+    # 2000 is a leap year, so 29 February parses; only month and day are used.
+    base = _parse_day(f"{int(day_text)} {month.lower()} 2000")
+    if base is None:
+        return None
+    weekday = WEEKDAYS.get(m["wd"].lower()) if m["wd"] else None
+    return _resolve_year(base.month, base.day, weekday, now.astimezone(tz).date())
+
+
+def _resolve_year(month: int, day: int, weekday: int | None, today: date) -> date | None:
+    """The latest date with this month and day not after ``today`` (+ tolerance).
+
+    With a weekday, the latest such date that falls on it (searching 28 years,
+    one full cycle of the calendar), else the latest one at all.
+    """
+    latest: date | None = None
+    limit = today + FUTURE_TOLERANCE
+    for year in range(limit.year, limit.year - 29, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate > limit:
+            continue
+        if latest is None:
+            latest = candidate
+        if weekday is None or candidate.weekday() == weekday:
+            return candidate
+    return latest
+
+
+@lru_cache(maxsize=8192)
+def _parse_day(text: str) -> date | None:
+    """Parse a normalised ``day month year`` string with dateparser (cached)."""
+    parsed = dateparser.parse(text, languages=["id", "en"], settings=_PARSER_SETTINGS)
+    return parsed.date() if parsed else None

@@ -1,0 +1,117 @@
+"""Publication dates found in datelines and first lines, in every form the sources use."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.dates import find_date, strip_dates
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=JAKARTA)
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def at(*args: int, tz: timezone | ZoneInfo = JAKARTA) -> datetime:
+    return datetime(*args, tzinfo=tz)
+
+
+def found(text: str, now: datetime = NOW) -> datetime | None:
+    return find_date(text, now=now, tz=JAKARTA)
+
+
+@pytest.mark.parametrize(
+    ("seed", "expected"),
+    [
+        ("000_f073430dd492f4b3.txt", at(2025, 4, 28)),
+        ("001_4365a202ad0700cc.txt", None),
+        ("002_f1a9f632fd983131.txt", None),
+        ("003_f011f847b0c797aa.txt", at(2025, 8, 21)),
+        ("004_e38d97292e5105f0.txt", at(2025, 4, 30, 8, 42, tz=timezone(timedelta(hours=7)))),
+    ],
+)
+def test_seed_dates(seed: str, expected: datetime | None) -> None:
+    result = found((SEEDS / seed).read_text(encoding="utf-8"))
+    assert result == expected
+    if result is not None:
+        assert result.utcoffset() == timedelta(hours=7)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tanggal: 30 Apr 2025 08:42 wib.\nPresiden …", at(2025, 4, 30, 8, 42)),
+        ("Diterbitkan: 2 Mei 2025 10.15 WITA", at(2025, 5, 2, 9, 15)),
+        ("Tanggal: 2 Mei 2025 10:15 WIT", at(2025, 5, 2, 8, 15)),
+        ("Kamis, 21 Agustus 2025\nPemimpin Korea Utara …", at(2025, 8, 21)),
+        ("Presiden Putin pada Senin (28/4/2025), berterima kasih.", at(2025, 4, 28)),
+        ("Published: 2025-04-30T08:42:00+00:00", at(2025, 4, 30, 15, 42)),
+        ("2025-04-30", at(2025, 4, 30)),
+        ("Diperbarui 2025/4/30 07:05", at(2025, 4, 30, 7, 5)),
+        ("MOSCOW, April 28, 2025 — The Kremlin said", at(2025, 4, 28)),
+        ("28 April 2025\nThe Kremlin said", at(2025, 4, 28)),
+        ("Posted on March 3rd, 2024 at 5:30 pm", at(2024, 3, 3, 17, 30)),
+        ("12 Okt 2023 | 14:30 WIB", at(2023, 10, 12, 14, 30)),
+    ],
+)
+def test_forms(text: str, expected: datetime) -> None:
+    assert found(text) == expected
+
+
+def test_time_less_date_is_midnight_in_the_configured_zone() -> None:
+    result = found("Kamis, 21 Agustus 2025")
+    assert result is not None
+    assert (result.hour, result.minute, result.tzinfo) == (0, 0, JAKARTA)
+
+
+def test_weekday_without_year_takes_the_latest_matching_year() -> None:
+    # 28 April was a Monday in 2025 (a Tuesday in 2026, the year of NOW).
+    assert found("Monday, April 28POS VIRAL") == at(2025, 4, 28)
+    # 28 April was a Sunday in 2024.
+    assert found("Minggu, 28 April") == at(2024, 4, 28)
+    # 30 November 2026 is a Monday but still to come; the one before was in 2020.
+    assert found("Monday, November 30") == at(2020, 11, 30)
+
+
+def test_date_without_year_or_weekday_takes_the_latest_year_not_after_now() -> None:
+    assert found("KYIV, March 3 (Reuters) - Ukraine said") == at(2026, 3, 3)
+    assert found("KYIV, December 3 (Reuters) - Ukraine said") == at(2025, 12, 3)
+
+
+def test_future_dates_are_never_returned() -> None:
+    assert found("Tanggal: 1 Januari 2027") is None
+    assert found("2026-11-24") == at(2026, 11, 24)  # within the one-day tolerance
+    assert found("2026-11-26") is None
+
+
+def test_future_candidate_gives_way_to_the_next_one() -> None:
+    text = "Tanggal: 1 Januari 2030\nKamis, 21 Agustus 2025, Kim berkata."
+    assert found(text) == at(2025, 8, 21)
+
+
+def test_dates_deep_in_the_body_are_not_taken() -> None:
+    paragraph = "Pasukan itu dikirim ke Kursk dan bertahan di sana selama berbulan-bulan.\n"
+    text = paragraph * 8 + "Peristiwa itu terjadi pada 12 Maret 2024, menurut laporan."
+    assert found(text) is None
+    assert found("Pyongyang mengirim pasukan pada tahun 2024.") is None
+
+
+def test_numbers_are_not_dates() -> None:
+    assert found("Lebih dari 10.000 tentara dan 600 korban, 3.000 di Kursk.") is None
+    assert found("Skor 2-1 untuk tim tamu pada menit 90.") is None
+
+
+def test_labelled_dateline_beats_a_date_in_the_first_sentence() -> None:
+    text = "Putin pada Senin (28/4/2025) berterima kasih.\nTanggal: 30 Apr 2025 08:42 wib."
+    result = found(text)
+    assert result is not None
+    assert (result.day, result.hour) == (30, 8)
+
+
+def test_strip_dates_removes_the_date_and_keeps_the_rest() -> None:
+    assert strip_dates("Monday, April 28POS VIRAL").split() == ["POS", "VIRAL"]
+    assert strip_dates("Tanggal: 30 Apr 2025 08:42 wib.").strip() == "."
+    assert strip_dates("Tidak ada tanggal di sini") == "Tidak ada tanggal di sini"

@@ -1,0 +1,168 @@
+"""HTML main-text extraction, fragments, and what a text says about its own site.
+
+The boilerplate check runs the clean stage's HTML path over trafilatura's own
+evaluation pages (in the shared corpora, next to the repository) and measures
+how many expected snippets are kept and how many boilerplate snippets dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from charset_normalizer import from_bytes
+
+from digest.clean import clean
+from digest.extract import (
+    detect_language,
+    extract_html,
+    fragment_text,
+    outlet_from_text,
+    site_key,
+)
+from digest.models import SourceItem
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PAGES = SHARED / "corpora" / "article-pages"
+UTC = ZoneInfo("UTC")
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+MIN_SHARE = 0.90
+_DECLARED_CHARSET = re.compile(rb"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+
+
+def decode(raw: bytes) -> str:
+    """Decode a page as a source would: its declared charset, else a detected one."""
+    declared = _DECLARED_CHARSET.search(raw[:4096])
+    if declared:
+        try:
+            return raw.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = from_bytes(raw).best()
+    return str(best) if best is not None else raw.decode("utf-8", "replace")
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_boilerplate_removal_on_evaluation_pages() -> None:
+    if not (PAGES / "evaldata.json").exists():
+        pytest.skip(f"shared corpora not found at {PAGES}")
+    entries = json.loads((PAGES / "evaldata.json").read_text(encoding="utf-8"))
+    kept = wanted = dropped = unwanted = 0
+    started = time.perf_counter()
+    for entry in entries:
+        item = SourceItem(
+            source=entry["file"],
+            kind="file",
+            body=decode((PAGES / entry["file"]).read_bytes()),
+            is_html=True,
+            fingerprint=entry["file"],
+            modified=NOW,
+            url=entry.get("url"),
+        )
+        text = normalise(clean(item, now=NOW, tz=UTC).text)
+        wanted += len(entry["with"])
+        kept += sum(normalise(s) in text for s in entry["with"])
+        unwanted += len(entry["without"])
+        dropped += sum(normalise(s) not in text for s in entry["without"])
+    elapsed = time.perf_counter() - started
+    print(
+        f"\n{len(entries)} pages in {elapsed:.1f} s: kept {kept}/{wanted} 'with' snippets "
+        f"({kept / wanted:.1%}), dropped {dropped}/{unwanted} 'without' snippets "
+        f"({dropped / unwanted:.1%})"
+    )
+    assert kept / wanted >= MIN_SHARE
+    assert dropped / unwanted >= MIN_SHARE
+
+
+def test_fragment_blocks_become_lines() -> None:
+    html = (
+        "Kim tiba.<br>Dia bertemu Putin <b>hari ini</b>.<p>Paragraf dua.</p>"
+        "<script>var x = 1;</script><ul><li>satu</li><li>dua</li></ul><!-- komentar -->"
+    )
+    assert fragment_text(html) == "Kim tiba.\nDia bertemu Putin hari ini.\nParagraf dua.\nsatu\ndua"
+
+
+def test_fragment_text_of_a_whole_document_skips_the_head() -> None:
+    html = "<html><head><title>Judul</title></head><body><div>Satu<p>Dua</p></div></body></html>"
+    assert fragment_text(html) == "Satu\nDua"
+    assert fragment_text('<?xml version="1.0" encoding="utf-8"?><p>x</p>') == "x"
+    assert fragment_text("   ") == ""
+
+
+def test_short_feed_fragment_falls_back_to_its_blocks() -> None:
+    html = "<p>Kim Jong Un tiba di Moskow.</p><p>Dia disambut Putin.</p>"
+    page = extract_html(html, fragment=True)
+    assert page.text == "Kim Jong Un tiba di Moskow.\nDia disambut Putin."
+
+
+def test_empty_html_gives_empty_text() -> None:
+    assert extract_html("").text == ""
+    assert extract_html("<html><body></body></html>").text == ""
+
+
+def test_page_metadata_is_read() -> None:
+    html = """<html><head><title>Kim visits Moscow - Example News</title>
+    <meta property="og:site_name" content="Example News">
+    <meta property="og:title" content="Kim visits Moscow">
+    <meta property="article:published_time" content="2025-04-28">
+    </head><body><article><h1>Kim visits Moscow</h1>
+    <p>North Korean leader Kim Jong Un arrived in Moscow on Monday for talks with President
+    Vladimir Putin, the Kremlin said in a statement released in the afternoon.</p>
+    <p>The two leaders discussed military cooperation and trade, according to state media
+    reports from both countries, and agreed to meet again later in the year.</p>
+    </article></body></html>"""
+    page = extract_html(html)
+    assert page.title == "Kim visits Moscow"
+    assert page.sitename == "Example News"
+    assert page.date == "2025-04-28"
+    assert "Kim Jong Un arrived in Moscow" in page.text
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("Isi berita.\nCopyright © Tampang.com\nAll rights reserved", "Tampang.com"),
+        ("Body.\n© 2025 Example Media. All rights reserved.", "Example Media"),
+        ("Isi.\nHak Cipta © 2024 - 2025 Warta Kita. Seluruh hak dilindungi.", "Warta Kita"),
+        ("Berita viral terkini, hanya ada di POS VIRAL setiap hari.\nPOSVIRAL kini", "POS VIRAL"),
+        ("KLIKWARTAKU — Isi berita.\nKlikWartaku.Com Gak Cuma Cepat Tapi Tepat", "KlikWartaku"),
+        ("JAKARTA, KOMPAS.com - Presiden berkata.", "KOMPAS.com"),
+        ("POSVIRAL hadir di saluran whatsapp, silakan JOIN CHANNEL", "POSVIRAL"),
+    ],
+)
+def test_outlet_named_in_the_text(text: str, outlet: str) -> None:
+    assert outlet_from_text(text) == outlet
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MOSCOW — The Kremlin said on Monday that talks would go on in Moscow.",
+        "Reprinted from a book. Copyright © 2019 by Jane Author. Used with permission.",
+        "Senjata itu hanya ada di Korea Utara, kata pejabat.",
+        "Tidak ada nama situs di sini.",
+    ],
+)
+def test_no_outlet_is_invented(text: str) -> None:
+    assert outlet_from_text(text) is None
+
+
+def test_site_key_ignores_case_spacing_and_domain() -> None:
+    assert site_key("Tampang.com") == site_key("TAMPANG") == "tampang"
+    assert site_key("POS VIRAL") == site_key("POSVIRAL") == "posviral"
+    assert site_key("ContohNews.co.id") == "contohnews"
+
+
+def test_language_by_stop_words() -> None:
+    assert detect_language("Presiden Rusia mengatakan bahwa pasukan akan tetap di sana.") == "id"
+    assert detect_language("The president said that the troops would stay there for now.") == "en"
+    assert detect_language("Der Präsident sagte, die Truppen würden dort bleiben.") == "other"
+    assert detect_language("") == "other"
