@@ -23,17 +23,19 @@ def test_shipped_config_equals_embedded_defaults(tmp_path: Path, monkeypatch) ->
     monkeypatch.chdir(ROOT)
     shipped = load_config(ROOT / "config" / "digest.toml")
     for section in ("sources", "fetch", "store", "digest", "dedup", "delivery", "schedule"):
-        got = getattr(shipped, section)
-        want = getattr(defaults, section)
-        # Paths resolve against different roots; compare them relative to each root.
+        got, want = getattr(shipped, section), getattr(defaults, section)
         for name in want.__dataclass_fields__:
             a, b = getattr(got, name), getattr(want, name)
-            if isinstance(a, Path | tuple) and a and isinstance(a if isinstance(a, Path) else a[0], Path):
-                rel_a = [Path(p).relative_to(ROOT) for p in (a if isinstance(a, tuple) else (a,))]
-                rel_b = [Path(p).relative_to(tmp_path) for p in (b if isinstance(b, tuple) else (b,))]
-                assert rel_a == rel_b, f"[{section}] {name}"
-            else:
-                assert a == b, f"[{section}] {name}"
+            assert _relative(a, ROOT) == _relative(b, tmp_path), f"[{section}] {name}"
+
+
+def _relative(value: object, root: Path) -> object:
+    """Paths resolve against different roots; compare them relative to each root."""
+    if isinstance(value, Path):
+        return value.relative_to(root)
+    if isinstance(value, tuple) and value and isinstance(value[0], Path):
+        return tuple(p.relative_to(root) for p in value)
+    return value
 
 
 def test_every_default_key_is_documented_in_shipped_file() -> None:
