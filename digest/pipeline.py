@@ -176,7 +176,12 @@ class Pipeline:
                         self.store.touch_file(entry.source, entry.state.size, entry.state.mtime_ns)
                 elif isinstance(entry, Skipped):
                     report.skipped += 1
-                    self.store.record_skip(entry.source, entry.reason)
+                    state = getattr(entry, "state", None)
+                    self.store.record_skip(
+                        entry.source,
+                        entry.reason,
+                        state=(state.size, state.mtime_ns, state.fingerprint) if state else None,
+                    )
                 elif isinstance(entry, SourceItem):
                     self.add(entry, report, state=getattr(entry, "state", None))
 

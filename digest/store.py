@@ -71,7 +71,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE skipped (
             source TEXT PRIMARY KEY,
             reason TEXT NOT NULL,
-            seen_at TEXT NOT NULL
+            seen_at TEXT NOT NULL,
+            file_size INTEGER,
+            file_mtime_ns INTEGER,
+            fingerprint TEXT
         ) WITHOUT ROWID;
         CREATE TABLE signatures (item_id INTEGER PRIMARY KEY, sig BLOB NOT NULL);
         CREATE TABLE lsh (
@@ -291,23 +294,36 @@ class Store:
     # -- files and skipped sources -------------------------------------------
 
     def file_state(self, source: str) -> tuple[int | None, int | None, str] | None:
-        """(size, mtime_ns, fingerprint) of a stored file item, or None if unknown."""
+        """(size, mtime_ns, fingerprint) of a stored or skipped file, or None if unknown.
+
+        Skipped files are remembered too, so that an unchanged binary or empty
+        file is not read again on every scan.
+        """
         row = self._db.execute(
             "SELECT file_size, file_mtime_ns, fingerprint FROM items WHERE source = ?", (source,)
         ).fetchone()
+        if row is None:
+            row = self._db.execute(
+                "SELECT file_size, file_mtime_ns, fingerprint FROM skipped "
+                "WHERE source = ? AND fingerprint IS NOT NULL",
+                (source,),
+            ).fetchone()
         return tuple(row) if row else None  # type: ignore[return-value]
 
-    def record_skip(self, source: str, reason: str) -> bool:
+    def record_skip(
+        self, source: str, reason: str, *, state: tuple[int, int, str] | None = None
+    ) -> bool:
         """Remember why a source was skipped; True when the reason is new or changed."""
         row = self._db.execute("SELECT reason FROM skipped WHERE source = ?", (source,)).fetchone()
-        if row and row[0] == reason:
-            return False
+        size, mtime_ns, fingerprint = state or (None, None, None)
         self._db.execute(
-            "INSERT INTO skipped VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE "
-            "SET reason = excluded.reason, seen_at = excluded.seen_at",
-            (source, reason, _now()),
+            "INSERT INTO skipped VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE "
+            "SET reason = excluded.reason, seen_at = excluded.seen_at, "
+            "file_size = excluded.file_size, file_mtime_ns = excluded.file_mtime_ns, "
+            "fingerprint = excluded.fingerprint",
+            (source, reason, _now(), size, mtime_ns, fingerprint),
         )
-        return True
+        return not (row and row[0] == reason)
 
     def clear_skip(self, source: str) -> None:
         self._db.execute("DELETE FROM skipped WHERE source = ?", (source,))

@@ -187,6 +187,11 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_goes_on(pipeline) -> No
     assert report.new == 5
     assert dict(pipeline.store.skipped()) == {"empty.txt": "empty", "image.txt": "binary"}
     assert len(pipeline.build().digest.stories) == 4
+    again = pipeline.ingest()  # unchanged skipped files are remembered, not read again
+    assert (again.skipped, again.unchanged) == (0, 7)
+    (folder / "empty.txt").write_text("Rusia dan Korea Utara menandatangani perjanjian baru.\n")
+    fixed = pipeline.ingest()
+    assert fixed.new == 1 and "empty.txt" not in dict(pipeline.store.skipped())
 
 
 def test_off_topic_article_is_excluded_with_reason(pipeline) -> None:
