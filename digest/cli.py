@@ -135,8 +135,7 @@ def send(config: Config, dry_run: bool) -> None:
 
     pipeline = _pipeline(config)
     with pipeline.store:
-        pipeline.ingest()
-        result = send_digest(pipeline, dry_run=dry_run)
+        result = send_digest(pipeline, dry_run=dry_run, ingest=True)
     for line in result.lines():
         click.echo(line)
     if result.failed:

@@ -1,169 +1,72 @@
-"""Delivery: the outbox, and the transports that hand a digest over.
+"""Delivery: the outbox, and handing its digests to a transport.
 
-A digest is written to the outbox in the store *before* it is handed over,
-and its stories are marked sent only after the transport accepted it. A
-failed hand-over stays in the outbox with the same Message-ID and is retried
-with backoff; a permanent refusal (SMTP 5xx) is recorded as failed and shown
-by ``digest status``. So nothing is lost, and nothing is sent twice.
+The promise is that a digest is never lost and never sent twice:
 
-Transports are passed in (:class:`Transport`), so tests can hand in a real
-SMTP server on 127.0.0.1 and the CLI the one the config names.
+- A digest is written to the outbox in the store *before* it is handed
+  over, and its stories are marked sent only after the transport accepted it.
+- A failed hand-over stays in the outbox (pending) with the same Message-ID
+  and is retried with backoff; a permanent refusal (SMTP 5xx) is recorded as
+  failed, shown by ``digest status``, and its stories become free for the
+  next digest, as nothing of it was delivered.
+- A story carried by a pending digest goes into no other digest until that
+  one is delivered (:meth:`Store.unsent_story_ids`), so retries never
+  duplicate a story; new reports of it wait and then come as an update.
+- Only one process hands digests over at a time (:func:`outbox_lock`), so
+  the service and a manual ``digest send`` never send the same one together.
+
+One window remains: a crash after the server accepted a message and before
+the store recorded it (the QUIT and one SQLite commit) sends it again on the
+next run, with the same Message-ID, which lets mail clients thread or drop it.
+
+Transports are passed in (:mod:`digest.transports`), so tests can hand in a
+real SMTP server on 127.0.0.1 and the CLI the one the config names.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import mailbox
-import os
-import smtplib
-import ssl
-import tempfile
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from digest.config import Config, DeliveryConfig
-from digest.errors import DeliveryError, PermanentDeliveryError
+from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
+from digest.locks import outbox_lock
 from digest.message import build_message, make_message_id
 from digest.models import RenderedEmail
 from digest.store import DigestRow
+from digest.transports import (
+    FileTransport,
+    MaildirTransport,
+    SmtpTransport,
+    Transport,
+    transport_for,
+)
 
 if TYPE_CHECKING:
     from digest.pipeline import BuiltDigest, Pipeline
 
+__all__ = [
+    "FileTransport",
+    "MaildirTransport",
+    "SendResult",
+    "SmtpTransport",
+    "Transport",
+    "check_delivery",
+    "message_for",
+    "retry_pending",
+    "send_digest",
+    "transport_for",
+]
+
 log = logging.getLogger(__name__)
-
-
-class Transport(Protocol):
-    """Hands one message over; raises DeliveryError (retry) or PermanentDeliveryError."""
-
-    def deliver(self, message: EmailMessage, *, html: str, stem: str) -> list[Path]: ...
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@dataclass
-class FileTransport:
-    """Writes the digest as an HTML page and an .eml file a person can open."""
-
-    out_dir: Path
-
-    def deliver(self, message: EmailMessage, *, html: str, stem: str) -> list[Path]:
-        html_path = self.out_dir / f"{stem}.html"
-        eml_path = self.out_dir / f"{stem}.eml"
-        try:
-            _atomic_write(html_path, html.encode("utf-8"))
-            _atomic_write(eml_path, message.as_bytes())
-            _atomic_write(self.out_dir / "latest.html", html.encode("utf-8"))
-        except OSError as exc:
-            raise DeliveryError(
-                f"cannot write the digest to {self.out_dir}: {exc.strerror}",
-                "check [delivery] out_dir",
-            ) from None
-        return [html_path, eml_path]
-
-
-@dataclass
-class MaildirTransport:
-    """Delivers into a Maildir any mail client can open, and writes the HTML file too."""
-
-    maildir: Path
-    out_dir: Path
-
-    def deliver(self, message: EmailMessage, *, html: str, stem: str) -> list[Path]:
-        paths = FileTransport(self.out_dir).deliver(message, html=html, stem=stem)
-        try:
-            box = mailbox.Maildir(self.maildir, create=True)
-            key = box.add(mailbox.MaildirMessage(message.as_bytes()))
-        except OSError as exc:
-            raise DeliveryError(
-                f"cannot deliver into the Maildir {self.maildir}: {exc.strerror}",
-                "check [delivery] maildir",
-            ) from None
-        return [*paths, self.maildir / "new" / key]
-
-
-@dataclass
-class SmtpTransport:
-    """Sends by SMTP, with STARTTLS, implicit TLS or neither, and optional AUTH."""
-
-    config: DeliveryConfig
-    ssl_context: ssl.SSLContext | None = None
-
-    def _context(self) -> ssl.SSLContext:
-        return self.ssl_context or ssl.create_default_context()
-
-    def deliver(self, message: EmailMessage, *, html: str, stem: str) -> list[Path]:
-        c = self.config
-        try:
-            if c.smtp_security == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    c.smtp_host, c.smtp_port, timeout=c.smtp_timeout, context=self._context()
-                )
-            else:
-                client = smtplib.SMTP(c.smtp_host, c.smtp_port, timeout=c.smtp_timeout)
-            with client:
-                client.ehlo()
-                if c.smtp_security == "starttls":
-                    client.starttls(context=self._context())
-                    client.ehlo()
-                if c.smtp_user:
-                    client.login(c.smtp_user, c.smtp_password or "")
-                refused = client.send_message(message)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise PermanentDeliveryError(
-                f"the SMTP server refused the login: {exc.smtp_code} {_text(exc.smtp_error)}",
-                "check [delivery] smtp_user and $DIGEST_SMTP_PASSWORD",
-            ) from None
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            raise _refusal(min(codes), f"all recipients refused: {exc.recipients}") from None
-        except smtplib.SMTPResponseException as exc:
-            raise _refusal(exc.smtp_code, _text(exc.smtp_error)) from None
-        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(
-                f"cannot reach the SMTP server {c.smtp_host}:{c.smtp_port}: {exc}",
-                "check [delivery] smtp_host and smtp_port; the digest stays in the outbox",
-            ) from None
-        if refused:
-            log.warning("some recipients were refused: %s", refused)
-        return []
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def _refusal(code: int, text: str) -> DeliveryError:
-    message = f"the SMTP server answered {code} {text}"
-    if 500 <= code < 600:
-        return PermanentDeliveryError(message, "the digest is kept as failed; see digest status")
-    return DeliveryError(message, "it will be retried")
-
-
-def transport_for(config: Config) -> Transport:
-    d = config.delivery
-    if d.method == "smtp":
-        return SmtpTransport(d)
-    if d.method == "maildir":
-        return MaildirTransport(d.maildir, d.out_dir)
-    return FileTransport(d.out_dir)
 
 
 def digest_key(item_ids: Sequence[int]) -> str:
@@ -176,6 +79,39 @@ def _domain(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
+def _message(
+    config: Config, rendered: RenderedEmail, *, date: datetime, message_id: str
+) -> EmailMessage:
+    """The email for the configured addresses; ConfigError if one is malformed."""
+    d = config.delivery
+    try:
+        return build_message(
+            rendered,
+            sender=d.sender,
+            to=list(d.to),
+            date=date,
+            message_id=message_id,
+            reply_to=d.reply_to,
+            list_id=d.list_id,
+            list_unsubscribe=d.list_unsubscribe,
+        )
+    except ValueError as exc:
+        raise ConfigError(
+            str(exc), key="[delivery]", path=str(config.path) if config.path else None
+        ) from None
+
+
+def check_delivery(config: Config) -> None:
+    """Raise ConfigError now if the configured addresses cannot make a message.
+
+    The service calls it at start, so a typo stops it at once instead of
+    failing every morning.
+    """
+    probe = RenderedEmail(subject="check", html="<p>check</p>", text="check", data={})
+    message_id = make_message_id("check", _domain(config.delivery.sender))
+    _message(config, probe, date=datetime.now(UTC), message_id=message_id)
+
+
 def message_for(
     config: Config,
     rendered: RenderedEmail,
@@ -184,38 +120,31 @@ def message_for(
     date: datetime,
     message_id: str | None = None,
 ) -> EmailMessage:
-    d = config.delivery
-    return build_message(
-        rendered,
-        sender=d.sender,
-        to=list(d.to),
-        date=date,
-        message_id=message_id or make_message_id(digest_key(built.item_ids), _domain(d.sender)),
-        reply_to=d.reply_to,
-        list_id=d.list_id,
-        list_unsubscribe=d.list_unsubscribe,
+    """The message a digest would be sent as (``digest build --format eml``)."""
+    message_id = message_id or make_message_id(
+        digest_key(built.item_ids), _domain(config.delivery.sender)
     )
+    return _message(config, rendered, date=date, message_id=message_id)
 
 
 @dataclass
 class SendResult:
-    """What `digest send` did: delivered digests, paths written, and failures."""
+    """What a send did: delivered digests, paths written, failures (or a dry run's plan)."""
 
     delivered: list[int] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     retried: int = 0
     failed: list[str] = field(default_factory=list)
     nothing_new: bool = False
-    dry_run: str | None = None
+    dry_run: list[str] | None = None
 
     def lines(self) -> list[str]:
         if self.dry_run is not None:
-            return [self.dry_run]
+            return self.dry_run
         out = []
         if self.retried:
             out.append(f"retried {self.retried} digest(s) from the outbox")
-        for digest_id in self.delivered:
-            out.append(f"delivered digest #{digest_id}")
+        out.extend(f"delivered digest #{digest_id}" for digest_id in self.delivered)
         out.extend(f"wrote {p}" for p in self.paths)
         if self.nothing_new:
             out.append("nothing new to send")
@@ -233,6 +162,15 @@ def _stem(row: DigestRow) -> str:
     return f"digest-{created:%Y%m%d-%H%M%S}-{row.id}"
 
 
+def _stored_message(pipeline: Pipeline, row: DigestRow) -> EmailMessage:
+    """Rebuild the message of an outbox digest exactly: same parts, same Message-ID."""
+    rendered = RenderedEmail(
+        subject=row.subject, html=row.html, text=row.text, data=json.loads(row.json)
+    )
+    date = datetime.fromisoformat(row.created_at)
+    return _message(pipeline.config, rendered, date=date, message_id=row.message_id)
+
+
 def _hand_over(
     pipeline: Pipeline, transport: Transport, row: DigestRow, result: SendResult
 ) -> bool:
@@ -243,36 +181,25 @@ def _hand_over(
         paths = transport.deliver(message, html=row.html, stem=_stem(row))
     except PermanentDeliveryError as exc:
         store.mark_attempt(row.id, error=str(exc), next_attempt_at=None, permanent=True)
+        log.error("digest #%d refused for good: %s", row.id, exc)
         result.failed.append(str(exc))
         return False
     except DeliveryError as exc:
         when = _backoff(pipeline.config.delivery, row.attempts, pipeline.clock())
         store.mark_attempt(row.id, error=str(exc), next_attempt_at=when, permanent=False)
+        log.warning("digest #%d not delivered, next try after %s: %s", row.id, when, exc)
         result.failed.append(f"{exc} (next try after {when})")
         return False
+    # Accepted: record it before anything else can happen.
     store.mark_sent(row.id)
+    log.info("delivered digest #%d: %s", row.id, row.subject)
     result.delivered.append(row.id)
     result.paths.extend(paths)
     return True
 
 
-def _stored_message(pipeline: Pipeline, row: DigestRow) -> EmailMessage:
-    """Rebuild the message of an outbox digest exactly: same parts, same Message-ID."""
-    import json
-
-    data = json.loads(row.json)
-    rendered = RenderedEmail(subject=row.subject, html=row.html, text=row.text, data=data)
-    d = pipeline.config.delivery
-    return build_message(
-        rendered,
-        sender=d.sender,
-        to=list(d.to),
-        date=datetime.fromisoformat(row.created_at),
-        message_id=row.message_id,
-        reply_to=d.reply_to,
-        list_id=d.list_id,
-        list_unsubscribe=d.list_unsubscribe,
-    )
+def _due(row: DigestRow, now: datetime) -> bool:
+    return row.next_attempt_at is None or datetime.fromisoformat(row.next_attempt_at) <= now
 
 
 def retry_outbox(
@@ -282,15 +209,28 @@ def retry_outbox(
     *,
     respect_backoff: bool,
 ) -> None:
-    """Hand over what waits in the outbox (all of it, or what its backoff allows)."""
+    """Hand over what waits in the outbox, oldest first (all of it, or what is due).
+
+    The caller holds :func:`outbox_lock`.
+    """
     now = pipeline.clock()
     for row in reversed(pipeline.store.digests(status="pending")):
-        due = row.next_attempt_at is None or datetime.fromisoformat(row.next_attempt_at) <= now
-        if respect_backoff and not due:
+        if respect_backoff and not _due(row, now):
             continue
         if row.attempts:
             result.retried += 1
         _hand_over(pipeline, transport, row, result)
+
+
+def retry_pending(
+    pipeline: Pipeline, *, transport: Transport | None = None, respect_backoff: bool = True
+) -> SendResult:
+    """Retry the outbox alone (the service does this between scheduled digests)."""
+    result = SendResult()
+    with outbox_lock(pipeline.store.path):
+        transport = transport or transport_for(pipeline.config)
+        retry_outbox(pipeline, transport, result, respect_backoff=respect_backoff)
+    return result
 
 
 def send_digest(
@@ -299,47 +239,81 @@ def send_digest(
     transport: Transport | None = None,
     dry_run: bool = False,
     respect_backoff: bool = False,
+    ingest: bool = False,
 ) -> SendResult:
     """Retry the outbox, then build, store and deliver a digest of what is new.
 
     A manual run retries the outbox at once; the scheduler passes
     ``respect_backoff`` so that a server that is down is not hammered.
+    ``ingest`` scans the sources first. A dry run does all of it inside a
+    transaction that is rolled back, sends nothing, and says what it would do.
     """
     config = pipeline.config
-    transport = transport or transport_for(config)
-    result = SendResult()
+    check_delivery(config)
     if dry_run:
+        return SendResult(dry_run=_plan(pipeline, ingest=ingest))
+    transport = transport or transport_for(config)
+    if ingest:
+        pipeline.ingest()
+    result = SendResult()
+    with outbox_lock(pipeline.store.path):
+        retry_outbox(pipeline, transport, result, respect_backoff=respect_backoff)
         built = pipeline.build()
-        pending = len(pipeline.store.digests(status="pending"))
         if built.digest.is_empty and not config.delivery.send_empty:
-            result.dry_run = f"would send nothing new ({pending} digest(s) waiting in the outbox)"
-        else:
-            rendered = pipeline.render(built.digest)
-            result.dry_run = (
-                f"would send {rendered.subject!r} to {', '.join(config.delivery.to)} by "
-                f"{config.delivery.method}: {len(built.digest.stories)} stories, "
-                f"{len(built.item_ids)} items ({pending} digest(s) waiting in the outbox)"
-            )
-        return result
-    retry_outbox(pipeline, transport, result, respect_backoff=respect_backoff)
-    built = pipeline.build()
-    if built.digest.is_empty and not config.delivery.send_empty:
-        result.nothing_new = not result.delivered
-        return result
-    rendered = pipeline.render(built.digest)
-    message_id = make_message_id(
-        digest_key(built.item_ids) + built.digest.generated_at.strftime("%Y%m%d%H%M%S"),
-        _domain(config.delivery.sender),
-    )
-    digest_id = pipeline.store.add_digest(
-        message_id=message_id,
-        subject=rendered.subject,
-        html=rendered.html,
-        text=rendered.text,
-        data=rendered.data,
-        item_ids=built.item_ids,
-    )
-    row = pipeline.store.digest(digest_id)
-    assert row is not None
-    _hand_over(pipeline, transport, row, result)
+            result.nothing_new = not result.delivered
+            return result
+        rendered = pipeline.render(built.digest)
+        # Unique per digest (a refused digest's stories may go again, in a new
+        # one), then stored, so that every retry reuses it.
+        stamp = built.digest.generated_at.strftime("%Y%m%d%H%M%S")
+        message_id = make_message_id(
+            f"{digest_key(built.item_ids)}-{stamp}-{secrets.token_hex(3)}",
+            _domain(config.delivery.sender),
+        )
+        digest_id = pipeline.store.add_digest(
+            message_id=message_id,
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            data=rendered.data,
+            item_ids=built.item_ids,
+        )
+        row = pipeline.store.digest(digest_id)
+        assert row is not None
+        _hand_over(pipeline, transport, row, result)
     return result
+
+
+class _Rollback(Exception):
+    """Unwinds a dry run's transaction."""
+
+
+def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
+    """What a send would do, worked out in a transaction that is then rolled back."""
+    config = pipeline.config
+    d = config.delivery
+    lines = ["dry run: nothing is sent or recorded"]
+    try:
+        with pipeline.store.transaction():
+            if ingest:
+                lines.append(f"ingest: {pipeline.ingest().summary()}")
+            for row in reversed(pipeline.store.digests(status="pending")):
+                lines.append(
+                    f"would retry digest #{row.id} from the outbox: {row.subject!r} "
+                    f"({row.attempts} attempt(s) so far)"
+                )
+            built = pipeline.build()
+            if built.digest.is_empty and not d.send_empty:
+                lines.append("nothing new to send")
+            else:
+                rendered = pipeline.render(built.digest)
+                where = f" via {d.smtp_host}:{d.smtp_port}" if d.method == "smtp" else ""
+                lines.append(
+                    f"would send {rendered.subject!r} to {', '.join(d.to)} by {d.method}{where}: "
+                    f"{len(built.digest.stories)} stories, {len(built.item_ids)} items"
+                )
+                lines.extend(f"  - {story.headline}" for story in built.digest.stories)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return lines

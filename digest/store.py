@@ -619,7 +619,13 @@ class Store:
     # -- digests: compose, outbox, archive ---------------------------------------
 
     def unsent_story_ids(self, *, include_sent: bool = False) -> list[int]:
-        """Stories with an on-topic lead item not yet sent nor waiting in the outbox."""
+        """Stories with an on-topic lead item not yet sent, and none waiting in the outbox.
+
+        A story that a pending digest carries waits for it, even when new
+        reports joined it since: otherwise a second digest would carry the
+        story again. Once the pending one is delivered, the new reports go
+        out as an update.
+        """
         if include_sent:
             sql = (
                 "SELECT DISTINCT story_id FROM items WHERE on_topic = 1 AND copy_of IS NULL "
@@ -628,9 +634,10 @@ class Store:
         else:
             sql = (
                 "SELECT DISTINCT story_id FROM items WHERE on_topic = 1 AND copy_of IS NULL "
-                "AND story_id IS NOT NULL AND sent_digest_id IS NULL AND id NOT IN "
-                "(SELECT di.item_id FROM digest_items di JOIN digests d ON d.id = di.digest_id "
-                f"WHERE d.status = '{PENDING}')"
+                "AND story_id IS NOT NULL AND sent_digest_id IS NULL AND story_id NOT IN "
+                "(SELECT i.story_id FROM digest_items di JOIN digests d ON d.id = di.digest_id "
+                "JOIN items i ON i.id = di.item_id "
+                f"WHERE d.status = '{PENDING}' AND i.story_id IS NOT NULL)"
             )
         return sorted(r[0] for r in self._db.execute(sql))
 
