@@ -158,3 +158,70 @@ def status(config: Config, as_json: bool) -> None:
     from digest.status import format_status
 
     click.echo(format_status(info))
+
+
+@main.group()
+def feeds() -> None:
+    """Feeds: list them with their state, check them now, move them in and out as OPML."""
+
+
+@feeds.command("list")
+@command
+def feeds_list(config: Config) -> None:
+    """Every configured feed with its status, entries, failures and last error."""
+    from digest.sources.feeds import feed_rows, format_feeds
+    from digest.store import Store
+
+    with Store(config.store.path) as store:
+        rows = feed_rows(config, store)
+    click.echo(format_feeds(rows))
+
+
+@feeds.command("check")
+@command
+def feeds_check(config: Config) -> None:
+    """Fetch every feed now (due or not) and ingest it; exit 1 if any feed failed."""
+    from digest.sources.feeds import feed_rows, format_feeds
+
+    pipeline = _pipeline(config)
+    with pipeline.store:
+        report = pipeline.ingest_feeds(force=True)
+        rows = feed_rows(config, pipeline.store)
+    click.echo(format_feeds(rows))
+    click.echo(report.summary())
+    if any(row.failed for row in rows):
+        sys.exit(1)
+
+
+@feeds.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False))
+@command
+def feeds_import(config: Config, opml_file: str) -> None:
+    """Merge the feeds of OPML_FILE into the OPML file named by [sources] opml."""
+    from digest.sources.opml import import_opml
+
+    result = import_opml(config, Path(opml_file))
+    click.echo(
+        f"imported {len(result.added)} feeds into {result.path} "
+        f"({result.known} already configured, {len(result.refused)} refused)"
+    )
+    for reason in result.refused:
+        click.echo(f"refused {reason}", err=True)
+
+
+@feeds.command("export")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout."
+)
+@command
+def feeds_export(config: Config, out: str | None) -> None:
+    """Print OPML of every configured feed ([sources] feeds and opml)."""
+    from digest.sources.feeds import export_feeds
+
+    payload = export_feeds(config)
+    if out:
+        Path(out).write_bytes(payload)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()

@@ -148,12 +148,14 @@ class Pipeline:
             report.merge(self.ingest_feeds())
         return report
 
-    def ingest_feeds(self) -> IngestReport:
-        """Poll the feeds that are due; their entries go through every stage like files."""
+    def ingest_feeds(self, *, force: bool = False) -> IngestReport:
+        """Poll the feeds that are due (all with ``force``); entries go through every stage."""
         from digest.sources.feeds import poll_feeds
 
         report = IngestReport()
-        entries = poll_feeds(self.config, self.store, fetcher=self.fetcher, now=self.clock())
+        entries = poll_feeds(
+            self.config, self.store, fetcher=self.fetcher, now=self.clock(), force=force
+        )
         self._consume(entries, report)
         return report
 
