@@ -14,6 +14,7 @@ so this reads the text before it is cleaned) and finally the file itself.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ from trafilatura.settings import use_config
 
 from digest.dates import FUTURE_TOLERANCE, find_date
 from digest.models import SourceItem
+
+# trafilatura logs an ERROR for every short feed fragment it finds no article
+# in; that is expected here (fragments fall back to a plain conversion), so its
+# loggers only speak when something is badly wrong.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 # trafilatura's default timeout uses SIGALRM, which fails outside the main
 # thread; the pipeline may run the clean stage in a worker thread.
