@@ -792,6 +792,17 @@ class Store:
             )
         ]
 
+    def digest_index(self) -> list[dict[str, Any]]:
+        """Every digest, newest first, without its bodies: the preview's archive list."""
+        rows = self._db.execute(
+            "SELECT d.id, d.created_at, d.status, d.subject, d.sent_at, d.attempts, d.last_error, "
+            "(SELECT COUNT(*) FROM digest_items di WHERE di.digest_id = d.id), "
+            "LENGTH(CAST(d.html AS BLOB)) "
+            "FROM digests d ORDER BY d.id DESC"
+        )
+        names = ("id", "created_at", "status", "subject", "sent_at", "attempts", "last_error")
+        return [dict(zip((*names, "items", "html_bytes"), r, strict=True)) for r in rows]
+
     # -- status -----------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
