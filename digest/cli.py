@@ -160,6 +160,22 @@ def status(config: Config, as_json: bool) -> None:
     click.echo(format_status(info))
 
 
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port on 127.0.0.1 (default: [preview] port; 0 picks a free one).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+@command
+def preview(config: Config, port: int | None, open_browser: bool) -> None:
+    """Serve the next digest, the archive and an inspector on 127.0.0.1, with live reload."""
+    from digest.preview import serve
+
+    serve(config, port=port, open_browser=open_browser, announce=click.echo)
+
+
 @main.group()
 def feeds() -> None:
     """Feeds: list them with their state, check them now, move them in and out as OPML."""
