@@ -143,6 +143,18 @@ def send(config: Config, dry_run: bool) -> None:
 
 
 @main.command()
+@command
+def run(config: Config) -> None:
+    """Run in the foreground as a service: the digest on schedule, new articles as they come."""
+    from digest.service import run_service
+
+    root = click.get_current_context().find_root()
+    if root.get_parameter_source("log_level") is click.core.ParameterSource.DEFAULT:
+        logging.getLogger().setLevel(logging.INFO)  # a service says what it does
+    run_service(config)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @command
 def status(config: Config, as_json: bool) -> None:

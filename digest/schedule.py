@@ -113,7 +113,7 @@ def outbox_seconds(config: Config) -> float:
 def build_scheduler(
     config: Config, request: Callable[[str], None], *, folder_seconds: float
 ) -> BackgroundScheduler:
-    """A scheduler (not yet started) whose timers call ``request(job name)``."""
+    """A started but paused scheduler whose timers call ``request(job name)``; resume it."""
     tz = config.digest.tz
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(max_workers=1)},
@@ -124,6 +124,7 @@ def build_scheduler(
         },
         timezone=tz,
     )
+    scheduler.start(paused=True)
 
     def add(name: str, trigger: object) -> None:
         scheduler.add_job(request, trigger, args=[name], id=name, name=name)

@@ -1,8 +1,10 @@
-"""What `digest status` shows: counts, skipped files, the last digest, the outbox."""
+"""What `digest status` shows: counts, skipped files, the last digest, the outbox, the service."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from digest.service_status import format_service, service_status
 
 if TYPE_CHECKING:
     from digest.pipeline import Pipeline
@@ -34,6 +36,7 @@ def gather(pipeline: Pipeline) -> dict[str, Any]:
             for d in digests
             if d.status in ("pending", "failed")
         ],
+        "service": service_status(pipeline),
     }
 
 
@@ -59,4 +62,5 @@ def format_status(info: dict[str, Any]) -> str:
             f"  #{d['id']} {d['status']} after {d['attempts']} attempt(s): {d['last_error'] or ''}"
             + (f" (next try {d['next_attempt_at']})" if d["next_attempt_at"] else "")
         )
+    lines.extend(format_service(info["service"]))
     return "\n".join(lines)

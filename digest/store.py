@@ -135,6 +135,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0003_service",
+        """
+        CREATE TABLE service (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            stopped_at TEXT,
+            watching TEXT NOT NULL
+        );
+        CREATE TABLE service_jobs (
+            name TEXT PRIMARY KEY,
+            next_run_at TEXT,
+            last_started_at TEXT,
+            last_finished_at TEXT,
+            last_ok INTEGER,
+            last_result TEXT,
+            last_success_at TEXT
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 # Digest statuses: pending (in the outbox), sent, failed (refused for good).
@@ -659,6 +680,70 @@ class Store:
             "(SELECT sent_digest_id FROM items WHERE id = ?)) WHERE id = ?",
             (old_root, new_root),
         )
+
+    # -- service state: written by `digest run`, read by `digest status` -------------
+
+    def record_service_start(self, *, pid: int, watching: str, at: datetime) -> None:
+        """A service started: forget the last one's schedule, keep its jobs' results."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO service (id, pid, started_at, stopped_at, watching) "
+                "VALUES (1, ?, ?, NULL, ?)",
+                (pid, _iso(at), watching),
+            )
+            self._db.execute("UPDATE service_jobs SET next_run_at = NULL")
+
+    def record_service_stop(self, *, at: datetime) -> None:
+        with self.transaction():
+            self._db.execute("UPDATE service SET stopped_at = ? WHERE id = 1", (_iso(at),))
+            self._db.execute("UPDATE service_jobs SET next_run_at = NULL")
+
+    def record_job_start(self, name: str, *, at: datetime) -> None:
+        self._db.execute(
+            "INSERT INTO service_jobs (name, last_started_at) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET last_started_at = excluded.last_started_at",
+            (name, _iso(at)),
+        )
+
+    def record_job_end(self, name: str, *, ok: bool, result: str, at: datetime) -> None:
+        when = _iso(at)
+        self._db.execute(
+            "INSERT INTO service_jobs (name, last_finished_at, last_ok, last_result, "
+            "last_success_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+            "last_finished_at = excluded.last_finished_at, last_ok = excluded.last_ok, "
+            "last_result = excluded.last_result, "
+            "last_success_at = COALESCE(excluded.last_success_at, last_success_at)",
+            (name, when, int(ok), result, when if ok else None),
+        )
+
+    def record_next_runs(self, runs: dict[str, datetime | None]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO service_jobs (name, next_run_at) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET next_run_at = excluded.next_run_at",
+                ((name, _iso(when) if when else None) for name, when in runs.items()),
+            )
+
+    def service_state(self) -> dict[str, Any] | None:
+        """The last service's pid, start, stop and jobs (ISO times in UTC); None if none ran."""
+        row = self._db.execute(
+            "SELECT pid, started_at, stopped_at, watching FROM service WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return None
+        names = ("name", "next_run_at", "last_started_at", "last_finished_at", "last_ok")
+        jobs = [
+            dict(zip((*names, "last_result", "last_success_at"), r, strict=True))
+            for r in self._db.execute(
+                "SELECT name, next_run_at, last_started_at, last_finished_at, last_ok, "
+                "last_result, last_success_at FROM service_jobs ORDER BY name"
+            )
+        ]
+        for job in jobs:
+            job["last_ok"] = None if job["last_ok"] is None else bool(job["last_ok"])
+        return dict(zip(("pid", "started_at", "stopped_at", "watching"), row, strict=True)) | {
+            "jobs": jobs
+        }
 
     # -- digests: compose, outbox, archive ---------------------------------------
 

@@ -117,7 +117,6 @@ def test_scheduler_has_one_timer_per_job_with_coalescing_and_grace(tmp_path: Pat
     config = load_config(write_config(tmp_path, body, seeds=False))
     requested: list[str] = []
     scheduler = build_scheduler(config, requested.append, folder_seconds=5)
-    scheduler.start(paused=True)
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == {DIGEST, FOLDERS, OUTBOX}  # no feeds configured
@@ -129,4 +128,7 @@ def test_scheduler_has_one_timer_per_job_with_coalescing_and_grace(tmp_path: Pat
         scheduler.shutdown(wait=False)
     assert outbox_seconds(config) == 3.0
     with_feeds = replace(config, sources=replace(config.sources, feeds=("file:///n.xml",)))
-    assert FEEDS in {j.id for j in build_scheduler(with_feeds, print, folder_seconds=5).get_jobs()}
+    scheduler = build_scheduler(with_feeds, requested.append, folder_seconds=5)
+    assert FEEDS in {job.id for job in scheduler.get_jobs()}
+    scheduler.shutdown(wait=False)
+    assert requested == []  # paused: nothing fired

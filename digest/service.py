@@ -1,0 +1,295 @@
+"""`digest run`: the service that sends the digest on time and reads articles as they come.
+
+Threads, and why there is only one that touches the store:
+
+- the main thread holds the lock (one service per store) and waits for
+  SIGTERM or SIGINT;
+- APScheduler's thread keeps time (:mod:`digest.schedule`) and, when a timer
+  fires, hands the job's name to the worker;
+- watchdog's thread turns file events into a request for a folder scan;
+- the worker thread owns the pipeline, whose store is one SQLite connection,
+  and runs one job at a time, in the order asked. A job asked for while it
+  already waits is not queued twice, so nothing piles up behind a slow one.
+
+The service writes its state into the store (tables ``service`` and
+``service_jobs``), where ``digest status``, another process, reads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from digest.config import Config
+from digest.deliver import Transport, check_delivery, retry_pending, send_digest, transport_for
+from digest.errors import DigestError, ServiceError
+from digest.folderwatch import FolderWatcher
+from digest.locks import ServiceLock
+from digest.pipeline import Clock, Pipeline, system_clock
+from digest.schedule import (
+    DIGEST,
+    FEEDS,
+    FOLDERS,
+    OUTBOX,
+    RESCAN_WITH_EVENTS_SECONDS,
+    build_scheduler,
+    digest_trigger,
+    missed_run,
+    next_runs,
+)
+from digest.sources.folder import scan_folders
+from digest.store import Store
+
+log = logging.getLogger(__name__)
+
+START = "start"
+# Writing a file raises several events; waiting this long lets them become one scan.
+DEBOUNCE_SECONDS = 1.0
+
+
+class Worker:
+    """The one thread that uses the pipeline: runs requested jobs one at a time."""
+
+    def __init__(
+        self,
+        setup: Callable[[], Pipeline],
+        run: Callable[[Pipeline, str], None],
+        teardown: Callable[[Pipeline], None],
+    ) -> None:
+        self._setup, self._run, self._teardown = setup, run, teardown
+        self._cond = threading.Condition()
+        self._pending: dict[str, float] = {}  # job name → monotonic time it may start
+        self._stopping = False
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="digest-worker", daemon=True)
+
+    def start(self) -> None:
+        """Start the thread; re-raise here whatever stopped it from opening the pipeline."""
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def request(self, name: str, *, delay: float = 0.0) -> None:
+        """Ask for a job (from any thread); a job already waiting keeps its earlier time."""
+        when = time.monotonic() + delay
+        with self._cond:
+            self._pending[name] = min(self._pending.get(name, when), when)
+            self._cond.notify()
+
+    def stop(self) -> None:
+        """Finish the job in hand, drop the waiting ones, close the pipeline."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        self._thread.join()
+
+    def _next(self) -> str | None:
+        with self._cond:
+            while not self._stopping:
+                if not self._pending:
+                    self._cond.wait()
+                    continue
+                name = min(self._pending, key=self._pending.__getitem__)
+                wait = self._pending[name] - time.monotonic()
+                if wait <= 0:
+                    del self._pending[name]
+                    return name
+                self._cond.wait(wait)
+            return None
+
+    def _main(self) -> None:
+        try:
+            pipeline = self._setup()
+        except BaseException as exc:
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while (name := self._next()) is not None:
+                try:
+                    self._run(pipeline, name)
+                except Exception:  # a bug in one job must not end the service
+                    log.exception("job %s failed", name)
+        finally:
+            self._teardown(pipeline)
+
+
+class Service:
+    """One configuration run as a service: lock, worker, watcher and timers."""
+
+    def __init__(
+        self, config: Config, *, clock: Clock = system_clock, transport: Transport | None = None
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.transport = transport
+        self.trigger = digest_trigger(config)
+        self.feeds = bool(config.sources.feeds or config.sources.opml)
+        self.watching = "timer"
+        self._scheduler = None
+        self._worker = Worker(self._open, self._run, self._close)
+        self._jobs: dict[str, Callable[[Pipeline], tuple[bool, str]]] = {
+            DIGEST: self._digest,
+            FOLDERS: self._folders,
+            FEEDS: self._feeds,
+            OUTBOX: self._outbox,
+        }
+
+    def run(self, stop: threading.Event) -> None:
+        """Run until ``stop`` is set; raise a DigestError if the service cannot start."""
+        lock = ServiceLock(self.config.store.path)
+        lock.acquire()
+        watcher = scheduler = None
+        started = False
+        try:
+            self.transport = self.transport or transport_for(self.config)
+            check_delivery(self.config)
+            self._worker.start()
+            started = True
+            watcher = FolderWatcher(
+                self.config.sources.folders,
+                lambda: self._worker.request(FOLDERS, delay=DEBOUNCE_SECONDS),
+            )
+            events = watcher.start()
+            self.watching = "file events" if events else "timer"
+            folder_seconds = (
+                RESCAN_WITH_EVENTS_SECONDS if events else self.config.schedule.folder_scan_seconds
+            )
+            scheduler = build_scheduler(
+                self.config, self._worker.request, folder_seconds=folder_seconds
+            )
+            self._scheduler = scheduler
+            scheduler.resume()
+            self._worker.request(START)
+            while not stop.wait(1.0):
+                if not self._worker.alive:
+                    raise ServiceError("the worker thread ended unexpectedly", "see the log above")
+        finally:
+            if watcher is not None:
+                watcher.stop()
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+            if started:
+                self._worker.stop()
+            lock.release()
+
+    # -- the worker's side -------------------------------------------------------
+
+    def _open(self) -> Pipeline:
+        store = Store(self.config.store.path)
+        try:
+            pipeline = Pipeline(self.config, store, clock=self.clock)
+            scan_folders(self.config.sources.folders)  # checks the folders now, reads nothing
+        except BaseException:
+            store.close()
+            raise
+        return pipeline
+
+    def _close(self, pipeline: Pipeline) -> None:
+        try:
+            pipeline.store.record_service_stop(at=self.clock())
+        finally:
+            pipeline.store.close()
+        log.info("service stopped")
+
+    def _run(self, pipeline: Pipeline, name: str) -> None:
+        store = pipeline.store
+        if name == START:
+            self._start(pipeline)
+        else:
+            store.record_job_start(name, at=self.clock())
+            try:
+                ok, summary = self._jobs[name](pipeline)
+            except DigestError as exc:
+                log.error("%s: %s", name, exc)
+                ok, summary = False, str(exc)
+            except Exception as exc:  # recorded for digest status; the traceback goes to the log
+                log.exception("job %s failed", name)
+                ok, summary = False, f"{type(exc).__name__}: {exc}"
+            store.record_job_end(name, ok=ok, result=summary, at=self.clock())
+        if self._scheduler is not None:
+            store.record_next_runs(next_runs(self._scheduler))
+
+    def _start(self, pipeline: Pipeline) -> None:
+        now = self.clock()
+        pipeline.store.record_service_start(pid=os.getpid(), watching=self.watching, at=now)
+        for name in (FOLDERS, FEEDS, OUTBOX) if self.feeds else (FOLDERS, OUTBOX):
+            self._worker.request(name)
+        missed = self._missed(pipeline, now)
+        if missed is not None:
+            log.info("the digest due at %s (or later) was not sent: sending it now", missed)
+            self._worker.request(DIGEST)
+        log.info(
+            "service started (pid %d); folders watched by %s; next digest at %s",
+            os.getpid(),
+            self.watching,
+            self.trigger.get_next_fire_time(None, now),
+        )
+
+    def _missed(self, pipeline: Pipeline, now: datetime) -> datetime | None:
+        """The scheduled digest missed while no service ran (within the misfire grace)."""
+        since = [now - timedelta(seconds=self.config.schedule.misfire_grace_seconds)]
+        state = pipeline.store.service_state()
+        for job in state["jobs"] if state else []:
+            if job["name"] == DIGEST and job["last_success_at"]:
+                since.append(datetime.fromisoformat(job["last_success_at"]))
+        sent = pipeline.store.digests(status="sent", limit=1)
+        if sent and sent[0].sent_at:
+            since.append(datetime.fromisoformat(sent[0].sent_at))
+        return missed_run(self.trigger, max(since), now)
+
+    # -- the jobs: each returns (ok, one line for digest status) --------------------
+
+    def _digest(self, pipeline: Pipeline) -> tuple[bool, str]:
+        result = send_digest(pipeline, transport=self.transport, respect_backoff=True, ingest=True)
+        return not result.failed, "; ".join(result.lines()) or "nothing to do"
+
+    def _folders(self, pipeline: Pipeline) -> tuple[bool, str]:
+        report = pipeline.ingest_folders()
+        level = logging.INFO if report.new or report.updated else logging.DEBUG
+        log.log(level, "folders: %s", report.summary())
+        return True, report.summary()
+
+    def _feeds(self, pipeline: Pipeline) -> tuple[bool, str]:
+        report = pipeline.ingest_feeds()
+        log.info("feeds: %s", report.summary())
+        return True, report.summary()
+
+    def _outbox(self, pipeline: Pipeline) -> tuple[bool, str]:
+        result = retry_pending(pipeline, transport=self.transport)
+        return not result.failed, "; ".join(result.lines()) or "nothing due"
+
+
+def run_service(config: Config, *, clock: Clock = system_clock) -> None:
+    """Run the service in the foreground until SIGTERM or SIGINT, then finish the job in hand.
+
+    A second SIGINT (Ctrl-C) stops at once.
+    """
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        # One line per timer firing would drown what the jobs themselves log.
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        log.info("%s: finishing the job in hand, then stopping", signal.Signals(signum).name)
+        stop.set()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        Service(config, clock=clock).run(stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,288 @@
+"""The background service: `digest run` as a real subprocess, a real SMTP server, real signals.
+
+Waiting is always polling for a condition with a generous bound, never a
+sleep that hopes the service was fast enough.
+"""
+
+from __future__ import annotations
+
+import configparser
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.config import ENV_SMTP_PASSWORD, load_config
+from digest.service import Service, Worker
+from tests.conftest import ROOT, write_config
+from tests.smtp import (
+    NEW_ARTICLE,
+    PASSWORD,
+    SECOND_ARTICLE,
+    USER,
+    LoopbackController,
+    Sink,
+    authenticator,
+    make_certificate,
+    server_context,
+    smtp_config,
+)
+from tests.test_cli import run
+
+pytestmark = pytest.mark.network
+JAKARTA = ZoneInfo("Asia/Jakarta")
+WAIT = 60.0  # seconds: the bound on any wait, generous for a loaded machine
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.1)
+
+
+def query(db: Path, sql: str, *args: object) -> list[tuple]:
+    """Read the service's store from outside, as `digest status` does; [] if not there yet."""
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)) as conn:
+            return conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError:
+        return []
+
+
+def service_pid(db: Path) -> int | None:
+    rows = query(db, "SELECT pid FROM service")
+    return rows[0][0] if rows else None
+
+
+def job_finished(db: Path, name: str, day: str = "") -> bool:
+    """True once the service recorded the end of job ``name`` (on ``day``, an ISO date prefix)."""
+    sql = "SELECT 1 FROM service_jobs WHERE name = ? AND last_finished_at LIKE ?"
+    return bool(query(db, sql, name, f"{day}%"))
+
+
+def sent_digests(db: Path) -> int:
+    rows = query(db, "SELECT COUNT(*) FROM digests WHERE status = 'sent'")
+    return rows[0][0] if rows else 0
+
+
+class ServiceProcess:
+    """`digest run` in a subprocess, its log in a file (a pipe could fill up and block it)."""
+
+    def __init__(self, config: Path, cwd: Path, env: dict[str, str] | None = None) -> None:
+        self.log = cwd / f"service-{time.monotonic_ns()}.log"
+        full_env = {k: v for k, v in os.environ.items() if k != "DIGEST_CONFIG"} | (env or {})
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "digest", "run", "--config", str(config)],
+                cwd=cwd,
+                env=full_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.pid = self.process.pid
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = WAIT) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=timeout)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=WAIT)
+
+
+@contextmanager
+def service(config: Path, cwd: Path, env: dict[str, str] | None = None) -> Iterator[ServiceProcess]:
+    proc = ServiceProcess(config, cwd, env)
+    try:
+        yield proc
+    except BaseException:
+        print(proc.output())  # shown by pytest when the test fails
+        raise
+    finally:
+        proc.close()
+
+
+def running_as(db: Path, proc: ServiceProcess) -> Callable[[], bool]:
+    """True once the service has started (its start job recorded its pid)."""
+    return lambda: service_pid(db) == proc.pid or proc.process.poll() is not None
+
+
+def test_new_articles_arrive_by_email_and_a_killed_service_loses_and_repeats_nothing(
+    tmp_path: Path,
+) -> None:
+    cert, key = make_certificate(tmp_path)
+    sink = Sink()
+    controller = LoopbackController(
+        sink,
+        tls_context=server_context(cert, key),
+        require_starttls=True,
+        auth_required=True,
+        authenticator=authenticator({USER: PASSWORD}),
+    )
+    controller.start()
+    try:
+        config = smtp_config(
+            tmp_path,
+            controller.port,
+            security="starttls",
+            delivery=f'smtp_user = "{USER}"\nsmtp_ca_file = "{cert}"\nretry_minutes = 0.02',
+            extra='[schedule]\ndigest = "*/2 * * * * *"\nfolder_scan_seconds = 1\n',
+        )
+        db = tmp_path / "state" / "digest.sqlite"
+        env = {ENV_SMTP_PASSWORD: PASSWORD}
+        articles = tmp_path / "articles"
+        with service(config, tmp_path, env) as first:
+            # A fresh store has missed today's digest: the seeds go out at once.
+            [seeds] = sink.wait_for(1)
+            assert seeds["Subject"].endswith("4 berita")
+            wait_until(lambda: sent_digests(db) == 1, "the first digest to be recorded as sent")
+            (articles / "bridge.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+            bridge = sink.wait_for(2)[1]
+            assert bridge["Subject"].endswith("1 berita")
+            assert "Jembatan Jalan Tumen" in bridge.get_body(("plain",)).get_content()
+            wait_until(lambda: sent_digests(db) == 2, "the second digest to be recorded as sent")
+            # Nothing is new now, so no send is in flight: kill it between runs.
+            assert first.stop(signal.SIGKILL) == -signal.SIGKILL
+        status = run("status", "--config", str(config), cwd=tmp_path)
+        assert f"pid {first.pid} started" in status.stdout and "(killed?)" in status.stdout
+        with service(config, tmp_path, env) as second:
+            wait_until(running_as(db, second), "the restarted service to start")
+            assert second.process.poll() is None, second.output()
+            (articles / "wheat.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+            wheat = sink.wait_for(3)[2]
+            assert wheat["Subject"].endswith("1 berita")
+            assert "Gandum" in wheat.get_body(("plain",)).get_content()
+            wait_until(lambda: sent_digests(db) == 3, "the third digest to be recorded as sent")
+            assert second.stop(signal.SIGTERM, timeout=10) == 0
+            assert "SIGTERM: finishing the job in hand" in second.output()
+    finally:
+        controller.stop()
+    messages = sink.messages
+    assert len(messages) == 3
+    assert len({m["Message-ID"] for m in messages}) == 3
+    assert all(r.tls and r.authenticated for r in sink.received)
+    bodies = [m.get_body(("plain",)).get_content() for m in messages]
+    for marker in ("Jembatan Jalan Tumen", "Gandum", "Kim Jong Un Kirim Pesan Tahun Baru"):
+        assert sum(marker in body for body in bodies) == 1, marker
+
+
+def test_a_second_service_on_the_same_store_exits_2_and_status_shows_the_service(
+    config_path: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "state" / "digest.sqlite"
+    with service(config_path, tmp_path) as first:
+        wait_until(running_as(db, first), "the service to start")
+        wait_until(lambda: job_finished(db, "folders"), "the first folder scan")
+        second = run("run", "--config", str(config_path), cwd=tmp_path)
+        assert second.returncode == 2
+        assert f"already running against {db} (pid {first.pid})" in second.stderr
+        assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
+        status = run("status", "--config", str(config_path), cwd=tmp_path)
+        assert f"service: running (pid {first.pid})" in status.stdout
+        assert "folders watched by file events" in status.stdout
+        assert "  digest: next " in status.stdout
+        assert "  folders: next " in status.stdout and "ok: new 5" in status.stdout
+        assert first.stop(signal.SIGTERM, timeout=10) == 0
+    status = run("status", "--config", str(config_path), cwd=tmp_path)
+    assert "service: stopped " in status.stdout and "  digest: next" not in status.stdout
+    log = first.output()
+    assert " INFO digest.service: service started" in log  # levels and timestamps, on stderr
+
+
+def test_the_worker_runs_one_job_at_a_time_and_never_queues_one_twice() -> None:
+    gate = threading.Event()
+    ran: list[str] = []
+    busy = threading.Lock()
+
+    def job(_: object, name: str) -> None:
+        assert busy.acquire(blocking=False), "two jobs at once"
+        try:
+            ran.append(name)
+            if name == "slow":
+                gate.wait(WAIT)
+        finally:
+            busy.release()
+
+    worker = Worker(lambda: object(), job, lambda _: None)  # type: ignore[arg-type,return-value]
+    worker.start()
+    worker.request("slow")
+    wait_until(lambda: ran == ["slow"], "the slow job to start")
+    for name in ("scan", "scan", "slow", "scan"):
+        worker.request(name)
+    gate.set()
+    wait_until(lambda: len(ran) == 3, "the waiting jobs")
+    worker.stop()
+    assert ran == ["slow", "scan", "slow"]
+
+
+@contextmanager
+def in_process(config_path: Path, now: datetime) -> Iterator[Path]:
+    """The real Service in a thread, with a clock fixed at ``now``."""
+    stop = threading.Event()
+    svc = Service(load_config(config_path), clock=lambda: now)
+    thread = threading.Thread(target=svc.run, args=(stop,))
+    thread.start()
+    db = tmp_db(config_path)
+    try:
+        started = now.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds")
+        sql = "SELECT 1 FROM service WHERE started_at = ?"
+        wait_until(lambda: query(db, sql, started), "the service to start")
+        yield db
+    finally:
+        stop.set()
+        thread.join(WAIT)
+
+
+def tmp_db(config_path: Path) -> Path:
+    return config_path.parent / "state" / "digest.sqlite"
+
+
+def test_a_restarted_service_sends_the_digest_it_missed_once(tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="digest.service")
+    # Leap days only, so the real scheduler cannot fire while the test runs.
+    config = write_config(tmp_path, '[schedule]\ndigest = "0 7 29 2 *"\n')
+    missed = "was not sent: sending it now"
+
+    def digest_runs(db: Path) -> int:
+        rows = query(db, "SELECT COUNT(*) FROM digests")
+        return rows[0][0] if rows else 0
+
+    with in_process(config, datetime(2028, 2, 29, 7, 30, tzinfo=JAKARTA)) as db:
+        wait_until(lambda: sent_digests(db) == 1, "the missed digest to go out")
+    assert caplog.text.count(missed) == 1
+    with in_process(config, datetime(2028, 2, 29, 7, 45, tzinfo=JAKARTA)):
+        pass  # the 07:00 digest went out at 07:30
+    assert caplog.text.count(missed) == 1
+    # Asleep through the leap days of 2032, 2036 and 2040: one catch-up, at start.
+    with in_process(config, datetime(2040, 2, 29, 9, 0, tzinfo=JAKARTA)) as db:
+        wait_until(lambda: job_finished(db, "digest", "2040-02-29"), "the catch-up run")
+    assert caplog.text.count(missed) == 2
+    assert digest_runs(db) == 1  # nothing new: the catch-up sent nothing
+
+
+def test_the_systemd_unit_runs_the_service_and_stops_it_with_sigterm() -> None:
+    unit = configparser.ConfigParser(interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read(ROOT / "config" / "digest.service", encoding="utf-8")
+    section = unit["Service"]
+    assert section["ExecStart"].split()[1:3] == ["run", "--config"]
+    assert section["Type"] == "simple" and section["KillSignal"] == "SIGTERM"
+    assert section["RestartPreventExitStatus"] == "2"
+    assert "config/digest.service" in (ROOT / "README.md").read_text(encoding="utf-8")
