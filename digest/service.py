@@ -137,7 +137,7 @@ class Service:
         self.transport = transport
         self.trigger = digest_trigger(config)
         self.feeds = bool(config.sources.feeds or config.sources.opml)
-        self.watching = "timer"
+        self.watching = "file events"
         self._scheduler = None
         self._worker = Worker(self._open, self._run, self._close)
         self._jobs: dict[str, Callable[[Pipeline], tuple[bool, str]]] = {
@@ -163,16 +163,16 @@ class Service:
                 lambda: self._worker.request(FOLDERS, delay=DEBOUNCE_SECONDS),
             )
             events = watcher.start()
-            self.watching = "file events" if events else "timer"
             folder_seconds = (
                 RESCAN_WITH_EVENTS_SECONDS if events else self.config.schedule.folder_scan_seconds
             )
+            self.watching = "file events" if events else f"a scan every {folder_seconds:g} s"
             scheduler = build_scheduler(
                 self.config, self._worker.request, folder_seconds=folder_seconds
             )
             self._scheduler = scheduler
+            self._worker.request(START)  # before any timer can ask for a job
             scheduler.resume()
-            self._worker.request(START)
             while not stop.wait(1.0):
                 if not self._worker.alive:
                     raise ServiceError("the worker thread ended unexpectedly", "see the log above")
@@ -253,8 +253,15 @@ class Service:
     # -- the jobs: each returns (ok, one line for digest status) --------------------
 
     def _digest(self, pipeline: Pipeline) -> tuple[bool, str]:
-        result = send_digest(pipeline, transport=self.transport, respect_backoff=True, ingest=True)
-        return not result.failed, "; ".join(result.lines()) or "nothing to do"
+        notes = []
+        try:
+            pipeline.ingest()
+        except DigestError as exc:  # a folder gone missing must not cost the morning's digest
+            log.error("reading the sources before the digest: %s", exc)
+            notes.append(f"reading the sources failed: {exc}")
+        result = send_digest(pipeline, transport=self.transport, respect_backoff=True)
+        summary = "; ".join([*notes, *result.lines()]) or "nothing to do"
+        return not (notes or result.failed), summary
 
     def _folders(self, pipeline: Pipeline) -> tuple[bool, str]:
         report = pipeline.ingest_folders()

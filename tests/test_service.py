@@ -199,7 +199,7 @@ def test_a_second_service_on_the_same_store_exits_2_and_status_shows_the_service
         assert "folders watched by file events" in status.stdout
         assert "  digest: next " in status.stdout
         assert "  folders: next " in status.stdout and "ok: new 5" in status.stdout
-        assert first.stop(signal.SIGTERM, timeout=10) == 0
+        assert first.stop(signal.SIGINT, timeout=10) == 0  # Ctrl-C, as SIGTERM
     status = run("status", "--config", str(config_path), cwd=tmp_path)
     assert "service: stopped " in status.stdout and "  digest: next" not in status.stdout
     log = first.output()
@@ -286,3 +286,20 @@ def test_the_systemd_unit_runs_the_service_and_stops_it_with_sigterm() -> None:
     assert section["Type"] == "simple" and section["KillSignal"] == "SIGTERM"
     assert section["RestartPreventExitStatus"] == "2"
     assert "config/digest.service" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_watched_folder_gone_missing_does_not_cost_the_digest(tmp_path: Path) -> None:
+    (tmp_path / "extra").mkdir()
+    body = 'send_empty = true\n[schedule]\ndigest = "*/1 * * * * *"\n'
+    config = write_config(tmp_path, body)
+    text = config.read_text().replace('folders = ["articles"]', 'folders = ["articles", "extra"]')
+    config.write_text(text)
+    with in_process(config, datetime(2026, 11, 23, 7, 30, tzinfo=JAKARTA)) as db:
+        wait_until(lambda: sent_digests(db) >= 1, "the first digest")
+        (tmp_path / "extra").rmdir()
+        sql = (
+            "SELECT 1 FROM service_jobs WHERE name = 'digest' AND last_ok = 0 "
+            "AND last_result LIKE 'reading the sources failed: watched folder % does not exist%' "
+            "AND last_result LIKE '%delivered digest #%'"
+        )
+        wait_until(lambda: query(db, sql), "a digest sent although a folder is gone")
