@@ -1,0 +1,306 @@
+"""What deduplication needs of one article, computed without the store.
+
+Everything here is a pure function of the article and the configuration, so
+the ingest pool can run it in worker processes and hand the main process only
+the small result (:class:`Features`); matching and storing stay in the main
+process with the one SQLite connection (see :mod:`digest.dedup`).
+
+It is also the CPU-heavy part of ingesting, so it was written against a
+profile (see README, "Performance"): each regex starts with a character class
+rather than a look-behind, so that ``re`` can skip ahead in C; dates are only
+looked for around four-digit years; band and term keys are CRC-32s (C, a few
+hundred nanoseconds) rather than cryptographic hashes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from functools import lru_cache
+from operator import eq
+
+import justext
+import Stemmer
+from rensa import RMinHash
+
+from digest.config import DedupConfig
+from digest.models import Article
+from digest.store import day_number
+from digest.topic import Terms
+
+# Bump when features change meaning: a stored index of another version is rebuilt.
+# 3: shingles of \w+ tokens, 16-bit signature values, CRC-32 band and term keys.
+FEATURE_VERSION = 3
+SEED = 1_000_003
+EVENT_TERMS_KEPT = 40  # weighted terms stored per item for verification
+TITLE_WEIGHT = 2
+LEDE_PARAGRAPHS = 2
+NAME_WEIGHT = 2.0
+# Signature values are stored as their low 16 bits (b-bit MinHash): two
+# different values agree by chance with p = 2⁻¹⁶, which moves an estimated
+# Jaccard by less than 0.0001 and halves the signature (128 × 2 bytes).
+SIGNATURE_TYPE = "H"
+_KEY_OFFSET = 1 << 31  # CRC-32 values shifted into SQLite's 4-byte integer range
+
+_TOKEN = re.compile(r"\w+")
+_WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
+# A figure with thousands separators; the look-behind sits after the first
+# digit so that the scan can jump from digit to digit.
+_GROUPED_NUMBER = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{3})+(?![.,]?\d)")
+_SEPARATORS = re.compile(r"[.,]")
+# A capitalised word that does not open the text or a sentence.
+_NAME = re.compile(r"([A-Z](?<!\w[A-Z])(?<![.!?]\s[A-Z])(?<!^[A-Z])[a-z]+(?:[-'][A-Za-z]+)?)")
+_YEAR = re.compile(r"\d{4}(?<!\d\d{4})(?!\d)")
+# How far before its year a mentioned date may start ("28 September, 2025").
+_DATE_REACH = 24
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """Frequent words of both languages (justext's stoplists, shipped with trafilatura)."""
+    words = justext.get_stoplist("Indonesian") | justext.get_stoplist("English")
+    return frozenset(w.lower() for w in words)
+
+
+@dataclass(frozen=True)
+class Features:
+    """What deduplication needs of one article, computable without the store.
+
+    ``term_keys[i]`` is the key of the i-th term of ``terms`` (in its order).
+    """
+
+    signature: bytes
+    lsh_keys: tuple[int, ...]
+    terms: dict[str, float]
+    term_keys: tuple[int, ...]
+    day: int
+
+    def estimated_jaccard(self, other: bytes) -> float:
+        return signature_similarity(self.signature, other)
+
+
+def normalise_numbers(text: str) -> str:
+    """'11.000' and '11,000' are the same figure: drop thousands separators."""
+    return _GROUPED_NUMBER.sub(lambda m: _SEPARATORS.sub("", m.group(0)), text)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise_numbers(text).lower())
+
+
+def shingle_words(text: str) -> list[str]:
+    """The tokens copy detection shingles: runs of word characters, lower-cased."""
+    return _TOKEN.findall(text.lower())
+
+
+def shingles(tokens: list[str], size: int) -> list[str]:
+    if len(tokens) <= size:
+        return [" ".join(tokens)] if tokens else []
+    return list(map(" ".join, zip(*(tokens[i:] for i in range(size)), strict=False)))
+
+
+def signature_similarity(a: bytes, b: bytes) -> float:
+    """Jaccard similarity estimated from two MinHash signatures of equal length."""
+    left, right = array(SIGNATURE_TYPE, a), array(SIGNATURE_TYPE, b)
+    if len(left) != len(right) or not left:
+        return 0.0
+    return sum(map(eq, left, right)) / len(left)
+
+
+def band_keys(signature: bytes, bands: int) -> tuple[int, ...]:
+    """One key per band: a CRC-32 of the band's values seeded with its number.
+
+    32 bits are plenty: a chance match with another item's band only adds a
+    candidate, which verification then rejects, and 4-byte keys keep the
+    index small (SQLite stores an integer in as few bytes as it needs).
+    """
+    width = len(signature) // bands
+    view = memoryview(signature)
+    return tuple(
+        zlib.crc32(view[start : start + width], band) - _KEY_OFFSET
+        for band, start in enumerate(range(0, width * bands, width))
+    )
+
+
+def term_key(term: str) -> int:
+    """A stable 32-bit key for an event term (SQLite integers are signed)."""
+    return zlib.crc32(term.encode("utf-8")) - _KEY_OFFSET
+
+
+class FeatureExtractor:
+    """Computes :class:`Features`; holds the compiled alias table (cheap to share)."""
+
+    def __init__(self, config: DedupConfig, terms: Terms, tz: tzinfo = UTC) -> None:
+        self.config = config
+        # Publication days are taken in the digest's time zone, however stored.
+        self.tz = tz
+        self._aliases = terms.aliases
+        self._joined = {name: c.replace(" ", "_") for name, c in terms.aliases.items()}
+        phrases = sorted((a for a in terms.aliases if " " in a), key=len, reverse=True)
+        # Each phrase checks the word boundary after its first letter, so the
+        # scan can skip to the letters that start a phrase.
+        self._phrase_re = (
+            re.compile(
+                "(?:"
+                + "|".join(
+                    re.escape(p[0]) + rf"(?<!\w{re.escape(p[0])})" + re.escape(p[1:])
+                    for p in phrases
+                )
+                + r")(?!\w)"
+            )
+            if phrases
+            else None
+        )
+        ignore = {terms.aliases.get(t, t) for t in terms.event_ignore}
+        ignored = frozenset(t.replace(" ", "_") for t in ignore) | CALENDAR_WORDS
+        self._dropped = ignored | _stopwords()
+        # Alias targets are already one spelling for both languages: not stemmed.
+        self._canonical = frozenset(c.replace(" ", "_") for c in terms.aliases.values())
+
+    @property
+    def params(self) -> str:
+        """The index parameters, stored with the index so a change triggers a rebuild."""
+        c = self.config
+        return (
+            f"v{FEATURE_VERSION}:perm={c.num_perm}:bands={c.bands}:"
+            f"shingle={c.shingle_size}:seed={SEED}"
+        )
+
+    def signature(self, tokens: list[str]) -> bytes:
+        """The MinHash signature of the tokens' shingles, 16 bits per value."""
+        minhash = RMinHash(num_perm=self.config.num_perm, seed=SEED)
+        minhash.update(shingles(tokens, self.config.shingle_size))
+        return array(SIGNATURE_TYPE, [v & 0xFFFF for v in minhash.digest()]).tobytes()
+
+    def features(self, article: Article) -> Features:
+        """Pure: depends only on the article and the configuration (runs in workers)."""
+        signature = self.signature(shingle_words(article.text) or shingle_words(article.title))
+        terms = self.event_terms(article)
+        return Features(
+            signature=signature,
+            lsh_keys=band_keys(signature, self.config.bands),
+            terms=terms,
+            term_keys=tuple(map(term_key, terms)),
+            day=day_number(article.published),
+        )
+
+    def _canonical_tokens(self, text: str, language: str) -> list[str]:
+        """Content words with aliases mapped to one name, stemmed, stop words dropped."""
+        lowered = normalise_numbers(text).lower()
+        if self._phrase_re is not None:
+            lowered = self._phrase_re.sub(lambda m: f" {self._joined[m.group(0)]} ", lowered)
+        joined, dropped, canonical = self._joined, self._dropped, self._canonical
+        names, plain = [], []
+        for token in _WORD.findall(lowered):
+            token = joined.get(token, token)
+            if len(token) < 3 or token in dropped:
+                continue
+            if token in canonical or token.isdigit():
+                names.append(token)
+            else:
+                plain.append(token)
+        return names + _stemmer(language).stemWords(plain)
+
+    def event_terms(self, article: Article) -> dict[str, float]:
+        """Sublinear weights of the headline's and the lede's terms, names counting more.
+
+        News puts the event in the headline and the first paragraphs; the
+        rest is background that reports of other events share, so it is left
+        out (measured on the seeds: with the body, the two reports of one event
+        were less alike than two reports of different events). Full dates the
+        lede mentions, and the publication date, are terms too
+        (``d:2025-04-28``).
+        """
+        lede = "\n".join(_lede(article.text))
+        language = article.language
+        counts: Counter[str] = Counter()
+        for weight, text in ((TITLE_WEIGHT, article.title), (1, lede)):
+            for token in self._canonical_tokens(text, language):
+                counts[token] += weight
+        head = f"{article.title}\n{lede}"
+        days = mentioned_days(head)
+        if not article.date_is_fallback:
+            days.add(article.published.astimezone(self.tz).date().isoformat())
+        for day in days:
+            counts[f"d:{day}"] += TITLE_WEIGHT
+        names = {f"d:{day}" for day in days} | {
+            self._aliases.get(n.lower(), n.lower()).replace(" ", "_") for n in _NAME.findall(head)
+        }
+        names |= set(_stemmer(language).stemWords(sorted(names)))
+        weights = {
+            term: (1.0 + math.log(count)) * (NAME_WEIGHT if term in names else 1.0)
+            for term, count in counts.items()
+        }
+        strongest = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:EVENT_TERMS_KEPT]
+        return {term: round(weight, 4) for term, weight in strongest}
+
+
+def _lede(text: str) -> list[str]:
+    """The first ``LEDE_PARAGRAPHS`` non-blank paragraphs, without splitting the whole text."""
+    lede = [p for p in text.split("\n\n", LEDE_PARAGRAPHS + 2)[:-1] if p.strip()]
+    if len(lede) < LEDE_PARAGRAPHS:
+        lede = [p for p in text.split("\n\n") if p.strip()]
+    return lede[:LEDE_PARAGRAPHS]
+
+
+# Weekday and month names say nothing that the date terms do not say better.
+CALENDAR_WORDS = frozenset(
+    (
+        "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "monday", "tuesday",
+        "wednesday", "thursday", "friday", "saturday", "sunday", "januari", "februari", "maret",
+        "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember",
+        "january", "february", "march", "may", "june", "july", "august", "october", "december",
+        "",
+    )
+)  # fmt: skip
+_MONTHS = {
+    "jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6,
+    "jul": 7, "agu": 8, "agt": 8, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11,
+    "nop": 11, "des": 12, "dec": 12,
+}  # fmt: skip
+_MENTIONED_DAY = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
+    r"|(?<!\d)(\d{1,2})\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})(?!\d)"
+    r"|\b([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def mentioned_days(text: str) -> set[str]:
+    """Full dates (with a year) that a text mentions, as ISO days, in either language.
+
+    Every form ends in a four-digit year, so the full pattern is only tried
+    just before each year.
+    """
+    found = set()
+    done = 0
+    for year in _YEAR.finditer(text):
+        end = year.end()
+        start = max(done, text.rfind("\n", 0, year.start()) + 1, year.start() - _DATE_REACH)
+        for m in _MENTIONED_DAY.finditer(text, start, end):
+            if m.end() != end:
+                continue
+            done = end
+            if m.group(1):
+                day, month = int(m.group(1)), int(m.group(2))
+            elif m.group(4):
+                day, month = int(m.group(4)), _MONTHS.get(m.group(5).lower(), 0)
+            else:
+                day, month = int(m.group(8)), _MONTHS.get(m.group(7).lower(), 0)
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                found.add(f"{int(year.group()):04d}-{month:02d}-{day:02d}")
+            break
+    return found
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    """Snowball stemmers (PyStemmer, C): 'pasukannya' and 'pasukan' are one term."""
+    stemmer = Stemmer.Stemmer("english" if language == "en" else "indonesian")
+    stemmer.maxCacheSize = 100_000
+    return stemmer
