@@ -48,6 +48,8 @@ _TERMINALS = ".!?…"
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»"}
+# Every character _quoted_spans acts on; the others are skipped in C.
+_QUOTE_CHARS = re.compile('["' + "".join(_QUOTE_PAIRS) + "".join(_QUOTE_PAIRS.values()) + "]")
 _BULLET = re.compile(r"^(?:[•·▪●◦‣]|[-–—*]\s)")
 # A sentence boundary: terminal punctuation, optional closing quotes, space,
 # then something that can start a sentence (capital, digit or opening quote).
@@ -263,7 +265,8 @@ def _quoted_spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     opener: str | None = None
     opened = 0
-    for i, char in enumerate(paragraph):
+    for match in _QUOTE_CHARS.finditer(paragraph):
+        i, char = match.start(), match.group()
         if opener is None:
             if char in _QUOTE_PAIRS or (char == '"' and _opens_straight_quote(paragraph, i)):
                 opener, opened = char, i

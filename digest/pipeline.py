@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from digest.clean import clean
@@ -253,7 +253,7 @@ class Pipeline:
                 Story(
                     id=story_id,
                     headline=lead.title,
-                    summary=summarize(lead.text or "", self.config.digest.summary_sentences),
+                    summary="",  # filled in below, for the stories the digest keeps
                     published=max(r.published for r in rows if not r.date_is_fallback)
                     if any(not r.date_is_fallback for r in rows)
                     else lead.published,
@@ -269,6 +269,17 @@ class Pipeline:
             excluded=[Excluded(s, r) for s, r in store.excluded()]
             + [Excluded(s, r) for s, r in store.skipped()],
             max_stories=self.config.digest.max_stories,
+        )
+        # Summaries are the costly part (a few ms each) and only the kept
+        # stories need one: every unsent story is composed, at most
+        # max_stories are kept.
+        sentences = self.config.digest.summary_sentences
+        digest = replace(
+            digest,
+            stories=tuple(
+                replace(s, summary=summarize(by_story[s.id][0].text or "", sentences))
+                for s in digest.stories
+            ),
         )
         kept = {s.id for s in digest.stories}
         for story_id, rows in by_story.items():

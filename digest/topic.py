@@ -35,20 +35,50 @@ class Terms:
     event_ignore: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_russia_re", _compile(self.russia))
-        object.__setattr__(self, "_nk_re", _compile(self.north_korea))
+        object.__setattr__(self, "_russia", _longest_first(self.russia))
+        object.__setattr__(self, "_nk", _longest_first(self.north_korea))
 
     def count(self, text: str) -> tuple[int, int]:
         """How often each side is mentioned in ``text`` (case-insensitive, whole words)."""
+        lower = text.lower()
         return (
-            len(self._russia_re.findall(text)),  # type: ignore[attr-defined]
-            len(self._nk_re.findall(text)),  # type: ignore[attr-defined]
+            _count(lower, self._russia),  # type: ignore[attr-defined]
+            _count(lower, self._nk),  # type: ignore[attr-defined]
         )
 
 
-def _compile(terms: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = sorted({re.escape(t.lower()) for t in terms}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+def _longest_first(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({t.lower() for t in terms}, key=len, reverse=True))
+
+
+def _count(lower: str, terms: tuple[str, ...]) -> int:
+    """Whole-word, non-overlapping occurrences of ``terms`` in ``lower``, longest first.
+
+    The same count as one regex alternation of the terms between word
+    boundaries, found with ``str.find``: an article is checked against every
+    term, and the regex (which cannot skip ahead in C) took 0.4 ms per article.
+    """
+    spans = []
+    end_of_text = len(lower)
+    for term in terms:
+        if term not in lower:
+            continue
+        size = len(term)
+        start = lower.find(term)
+        while start != -1:
+            end = start + size
+            before = lower[start - 1] if start else " "
+            after = lower[end] if end < end_of_text else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                spans.append((start, -size))
+            start = lower.find(term, start + 1)
+    spans.sort()
+    count = taken = 0
+    for start, negative_size in spans:
+        if start >= taken:
+            count += 1
+            taken = start - negative_size
+    return count
 
 
 def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
