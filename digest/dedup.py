@@ -199,6 +199,8 @@ class Deduplicator:
         """
         store = self.store
         copy = self.find_original(features, exclude=item_id)
+        if copy is not None and self._root(copy[0]) == item_id:
+            copy = None  # a changed original matched one of its own copies: it stays the original
         store.add_signature(item_id, features.signature, features.lsh_keys)
         if copy is not None:
             original, similarity = copy

@@ -230,3 +230,18 @@ def _fresh_seeds(tmp_path: Path):
     """Each test gets its own copy of the seeds (write_config copies them)."""
     yield
     shutil.rmtree(tmp_path / "articles", ignore_errors=True)
+
+
+def test_editing_an_original_that_has_a_copy_keeps_it_the_original(pipeline) -> None:
+    folder = pipeline.config.sources.folders[0]
+    seed = folder / "002_f1a9f632fd983131.txt"
+    original = seed.read_text(encoding="utf-8")
+    (folder / "mirror.txt").write_text(
+        "Kim Jong Un Nyatakan Dukung Rusia\n" + original.split("\n", 1)[1], encoding="utf-8"
+    )
+    pipeline.ingest()
+    seed.write_text(original.replace("11.000 Tentara", "Sebelas Ribu Tentara"), encoding="utf-8")
+    assert pipeline.ingest().updated == 1
+    items = _by_prefix(pipeline.render(pipeline.build().digest).data)
+    assert "002" in items
+    assert [c["source"] for c in items["002"]["copies"]] == ["mirror.txt"]
