@@ -33,6 +33,19 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _emit(payload: bytes, out: str | None, note: str = "") -> None:
+    """Write a command's output to ``out``, or to stdout without one."""
+    if not out:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    try:
+        Path(out).write_bytes(payload)
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror} (check --out)")
+    click.echo(f"wrote {out} {note}".rstrip(), err=True)
+
+
 def command(func: F) -> F:
     """Give a command the shared --config option and the one-line error edge."""
 
@@ -118,12 +131,7 @@ def build(config: Config, out: str | None, fmt: str, include_sent: bool) -> None
     else:
         message = message_for(config, rendered, built, date=pipeline.clock())
         payload = message.as_bytes()
-    if out:
-        Path(out).write_bytes(payload)
-        click.echo(f"wrote {out} ({len(built.digest.stories)} stories)", err=True)
-    else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
+    _emit(payload, out, f"({len(built.digest.stories)} stories)")
 
 
 @main.command()
@@ -246,10 +254,4 @@ def feeds_export(config: Config, out: str | None) -> None:
     """Print OPML of every configured feed ([sources] feeds and opml)."""
     from digest.sources.feeds import export_feeds
 
-    payload = export_feeds(config)
-    if out:
-        Path(out).write_bytes(payload)
-        click.echo(f"wrote {out}", err=True)
-    else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
+    _emit(export_feeds(config), out)

@@ -323,9 +323,10 @@ def _with_password(delivery: DeliveryConfig, where: str | None) -> DeliveryConfi
     if password is None and delivery.smtp_password_file is not None:
         try:
             password = delivery.smtp_password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
             raise ConfigError(
-                f"cannot read the SMTP password file: {exc.strerror}",
+                f"cannot read the SMTP password file: {reason}",
                 key="[delivery] smtp_password_file",
                 path=where,
             ) from None
@@ -340,7 +341,7 @@ def _check(config: Config, where: str | None) -> None:
 
     try:
         ZoneInfo(config.digest.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         fail(f"unknown time zone {config.digest.timezone!r}", "[digest] timezone")
     if config.digest.language not in ("id", "en"):
         fail(f"must be 'id' or 'en', not {config.digest.language!r}", "[digest] language")
@@ -375,9 +376,13 @@ def _check(config: Config, where: str | None) -> None:
         fail(f"{delivery.smtp_port} is not a TCP port", "[delivery] smtp_port")
     if delivery.method == "smtp" and not delivery.to:
         fail("needs at least one recipient", "[delivery] to")
-    for address in (delivery.sender, *delivery.to, delivery.reply_to):
-        if any(c in address for c in "\r\n"):
-            fail("an address must be one line", "[delivery] to")
+    for key, addresses in (
+        ("from", [delivery.sender]),
+        ("to", delivery.to),
+        ("reply_to", [delivery.reply_to]),
+    ):
+        if any(c in address for address in addresses for c in "\r\n"):
+            fail("an address must be one line", f"[delivery] {key}")
     if delivery.smtp_timeout <= 0:
         fail("must be more than 0", "[delivery] smtp_timeout")
     if delivery.retry_minutes <= 0 or delivery.max_retry_hours <= 0:

@@ -101,6 +101,18 @@ def _message(
         ) from None
 
 
+def new_message_id(config: Config, key: str) -> str:
+    """A Message-ID on the sender's domain; a sender that has none is a config error."""
+    try:
+        return make_message_id(key, _domain(config.delivery.sender))
+    except ValueError as exc:
+        raise ConfigError(
+            f"cannot make a Message-ID: {exc}",
+            key="[delivery] from",
+            path=str(config.path) if config.path else None,
+        ) from None
+
+
 def check_delivery(config: Config) -> None:
     """Raise ConfigError now if the configured addresses cannot make a message.
 
@@ -108,7 +120,7 @@ def check_delivery(config: Config) -> None:
     failing every morning.
     """
     probe = RenderedEmail(subject="check", html="<p>check</p>", text="check", data={})
-    message_id = make_message_id("check", _domain(config.delivery.sender))
+    message_id = new_message_id(config, "check")
     _message(config, probe, date=datetime.now(UTC), message_id=message_id)
 
 
@@ -121,9 +133,7 @@ def message_for(
     message_id: str | None = None,
 ) -> EmailMessage:
     """The message a digest would be sent as (``digest build --format eml``)."""
-    message_id = message_id or make_message_id(
-        digest_key(built.item_ids), _domain(config.delivery.sender)
-    )
+    message_id = message_id or new_message_id(config, digest_key(built.item_ids))
     return _message(config, rendered, date=date, message_id=message_id)
 
 
@@ -266,9 +276,8 @@ def send_digest(
         # Unique per digest (a refused digest's stories may go again, in a new
         # one), then stored, so that every retry reuses it.
         stamp = built.digest.generated_at.strftime("%Y%m%d%H%M%S")
-        message_id = make_message_id(
-            f"{digest_key(built.item_ids)}-{stamp}-{secrets.token_hex(3)}",
-            _domain(config.delivery.sender),
+        message_id = new_message_id(
+            config, f"{digest_key(built.item_ids)}-{stamp}-{secrets.token_hex(3)}"
         )
         digest_id = pipeline.store.add_digest(
             message_id=message_id,

@@ -92,6 +92,9 @@ def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
         ) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read topic terms: {exc}", path=where) from None
+    for table in ("russia", "north_korea", "aliases", "events"):
+        if not isinstance(raw.get(table, {}), dict):
+            raise ConfigError("must be a table", key=f"[{table}]", path=where)
     sides = {}
     for side in ("russia", "north_korea"):
         terms = raw.get(side, {}).get("terms")

@@ -169,3 +169,34 @@ def test_every_command_is_documented_in_readme() -> None:
 def test_every_command_has_help() -> None:
     for name, command in main.commands.items():
         assert command.help, name
+
+
+def test_unwritable_out_is_one_line_exit_2(config_path: Path, tmp_path: Path) -> None:
+    result = run(
+        "build",
+        "--config",
+        str(config_path),
+        "--out",
+        str(tmp_path / "no/dir/x.html"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ("[digest]\ntimezone = 'America'\n", "[digest] timezone"),
+        ("[delivery]\nfrom = 'd@mail_host'\n", "[delivery] from"),
+    ],
+)
+def test_more_bad_config_is_one_line_exit_2(tmp_path: Path, body: str, key: str) -> None:
+    path = tmp_path / "d.toml"
+    path.write_text(
+        body + f'[store]\npath = "s.sqlite"\n[sources]\nfolders = ["{ROOT / "seeds"}"]\n'
+        f'[topic]\nterms = "{ROOT / "config" / "topic.toml"}"\n'
+    )
+    result = run("build", "--config", str(path), "--format", "eml", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert key in result.stderr and "Traceback" not in result.stderr

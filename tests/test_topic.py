@@ -88,3 +88,11 @@ def test_terms_are_editable_without_code(tmp_path: Path) -> None:
     terms = load_terms(path)
     assert classify(article("Rusia dan Korut bertemu."), terms).on_topic
     assert not classify(article("Rusia dan Korea Utara bertemu."), terms).on_topic
+
+
+def test_a_side_that_is_not_a_table_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "topic.toml"
+    path.write_text('russia = "x"\n[north_korea]\nterms = ["korut"]\n')
+    with pytest.raises(ConfigError) as info:
+        load_terms(path)
+    assert info.value.key == "[russia]"
