@@ -90,7 +90,6 @@ def test_every_feedparser_test_document_parses_or_fails_with_a_reason() -> None:
     elapsed = time.monotonic() - started
     print(f"\n{len(files)} files in {elapsed:.1f}s: {dict(outcomes)}, {entries} entries")
     print(dict(reasons))
-    assert elapsed < 60
     # Most of the suite tests feed-level elements and has no entries at all;
     # what fails is CDF without a Content-Type and the empty-document test.
     assert outcomes["entries"] >= 800
