@@ -256,8 +256,11 @@ class Service:
         notes = []
         try:
             pipeline.ingest()
-        except DigestError as exc:  # a folder gone missing must not cost the morning's digest
-            log.error("reading the sources before the digest: %s", exc)
+        except Exception as exc:  # a missing folder or a locked store must not cost the digest
+            if isinstance(exc, DigestError):
+                log.error("reading the sources before the digest: %s", exc)
+            else:
+                log.exception("reading the sources before the digest failed")
             notes.append(f"reading the sources failed: {exc}")
         result = send_digest(pipeline, transport=self.transport, respect_backoff=True)
         summary = "; ".join([*notes, *result.lines()]) or "nothing to do"

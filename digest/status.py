@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 def gather(pipeline: Pipeline) -> dict[str, Any]:
     """Collect the figures as plain data (the CLI prints them, or dumps them as JSON)."""
     store = pipeline.store
-    digests = store.digests(limit=20)
-    sent = [d for d in digests if d.status == "sent"]
+    sent = store.digests(status="sent", limit=1)
+    waiting = store.digests(status="pending", limit=1000) + store.digests(status="failed", limit=20)
     return {
         "store": str(store.path),
         "counts": store.counts(),
@@ -33,8 +33,17 @@ def gather(pipeline: Pipeline) -> dict[str, Any]:
                 "next_attempt_at": d.next_attempt_at,
                 "last_error": d.last_error,
             }
-            for d in digests
-            if d.status in ("pending", "failed")
+            for d in waiting
+        ],
+        "feeds": [
+            {
+                "url": url,
+                "status": state.status,
+                "failures": state.failures,
+                "last_error": state.last_error,
+                "next_fetch_at": state.next_fetch_at.isoformat() if state.next_fetch_at else None,
+            }
+            for url, state in sorted(store.feed_states().items())
         ],
         "service": service_status(pipeline),
     }
@@ -61,6 +70,14 @@ def format_status(info: dict[str, Any]) -> str:
         lines.append(
             f"  #{d['id']} {d['status']} after {d['attempts']} attempt(s): {d['last_error'] or ''}"
             + (f" (next try {d['next_attempt_at']})" if d["next_attempt_at"] else "")
+        )
+    feeds = info["feeds"]
+    failing = [f for f in feeds if f["failures"] or f["status"] in ("gone", "not-a-feed")]
+    if feeds:
+        lines.append(f"feeds: {len(feeds)} polled, {len(failing)} failing")
+        lines.extend(
+            f"  {f['url']}: {f['status']} after {f['failures']} failure(s): {f['last_error'] or ''}"
+            for f in failing
         )
     lines.extend(format_service(info["service"]))
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,9 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-def write_config(tmp_path: Path, body: str = "", *, seeds: bool = True) -> Path:
+def write_config(
+    tmp_path: Path, body: str = "", *, seeds: bool = True, feeds: tuple[str, ...] = ()
+) -> Path:
     """A config file in tmp_path whose store, folders and outputs all live in tmp_path."""
     folder = tmp_path / "articles"
     folder.mkdir(exist_ok=True)
@@ -34,6 +37,7 @@ def write_config(tmp_path: Path, body: str = "", *, seeds: bool = True) -> Path:
         f"""
 [sources]
 folders = ["articles"]
+feeds = {json.dumps(list(feeds))}
 [store]
 path = "state/digest.sqlite"
 [topic]

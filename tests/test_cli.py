@@ -200,3 +200,14 @@ def test_more_bad_config_is_one_line_exit_2(tmp_path: Path, body: str, key: str)
     result = run("build", "--config", str(path), "--format", "eml", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert key in result.stderr and "Traceback" not in result.stderr
+
+
+def test_status_shows_failing_feeds(tmp_path: Path) -> None:
+    from tests.conftest import write_config
+
+    path = write_config(tmp_path, feeds=("missing-feed.xml",))
+    run("ingest", "--config", str(path), cwd=tmp_path)
+    result = run("status", "--config", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "feeds: 1 polled, 1 failing" in result.stdout
+    assert "missing-feed.xml: error after 1 failure(s)" in result.stdout
