@@ -121,7 +121,7 @@ def summarize(text: str, sentences: int = 3) -> str:
         chosen.append(sentence)
         length += extra
     if not chosen:
-        return _shorten(ranked[0].text, MAX_SUMMARY_CHARS)
+        return shorten(ranked[0].text, MAX_SUMMARY_CHARS)
     chosen.sort(key=lambda s: s.index)
     return " ".join(s.text for s in chosen)
 
@@ -322,8 +322,9 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
+    """Shorten at a word boundary, so a summary or preview never ends mid-word."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·,:;")
     return cut + "…"

@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from lxml import etree
 from premailer import Premailer
 
+from digest.compose import shorten
 from digest.message import one_line
 from digest.models import Digest, RenderedEmail, Story, StoryItem
 
@@ -228,7 +229,7 @@ def _view(digest: Digest, tz: ZoneInfo, strings: dict[str, Any]) -> dict[str, An
     count_label = _count(strings, "stories", len(stories))
     if stories:
         headlines = " · ".join(story["headline"] for story in stories)
-        preheader = _clip(f"{count_label}: {headlines}", PREHEADER_CHARS)
+        preheader = shorten(f"{count_label}: {headlines}", PREHEADER_CHARS)
     else:
         preheader = strings["empty"]
     return {
@@ -329,10 +330,3 @@ def _date_time(value: datetime, strings: dict[str, Any]) -> str:
         .strip()
     )
     return strings["date_time"].format(date=_date(value, strings, "long_date"), time=time)
-
-
-def _clip(text: str, limit: int) -> str:
-    """Shorten at a word boundary, so a preview never ends mid-word."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·,:;") + "…"

@@ -12,10 +12,8 @@ from __future__ import annotations
 import base64
 import logging
 import mailbox
-import os
 import smtplib
 import ssl
-import tempfile
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Protocol
 
 from digest.config import ENV_SMTP_PASSWORD, Config, DeliveryConfig
 from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
+from digest.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +36,6 @@ class Transport(Protocol):
     def deliver(self, message: EmailMessage, *, html: str, stem: str) -> list[Path]: ...
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass
 class FileTransport:
     """Writes the digest as an HTML page and an .eml file a person can open."""
@@ -60,9 +46,9 @@ class FileTransport:
         html_path = self.out_dir / f"{stem}.html"
         eml_path = self.out_dir / f"{stem}.eml"
         try:
-            _atomic_write(html_path, html.encode("utf-8"))
-            _atomic_write(eml_path, message.as_bytes())
-            _atomic_write(self.out_dir / "latest.html", html.encode("utf-8"))
+            atomic_write(html_path, html.encode("utf-8"))
+            atomic_write(eml_path, message.as_bytes())
+            atomic_write(self.out_dir / "latest.html", html.encode("utf-8"))
         except OSError as exc:
             raise DeliveryError(
                 f"cannot write the digest to {self.out_dir}: {exc.strerror}",

@@ -37,7 +37,7 @@ def write_config(
         f"""
 [sources]
 folders = ["articles"]
-feeds = {json.dumps(list(feeds))}
+{f"feeds = {json.dumps(list(feeds))}" if feeds else ""}
 [store]
 path = "state/digest.sqlite"
 [topic]

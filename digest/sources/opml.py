@@ -12,9 +12,6 @@ imported OPML file comes from anywhere.
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +21,7 @@ from lxml import etree
 
 from digest.config import Config
 from digest.errors import ConfigError, SourceError
+from digest.files import atomic_write
 
 
 @dataclass(frozen=True)
@@ -115,7 +113,7 @@ def import_opml(config: Config, source: Path) -> ImportResult:
             added.append(feed)
             _add_outline(body, feed)
     if added or not target.exists():
-        _write_atomically(target, _serialise(root))
+        atomic_write(target, _serialise(root))
     return ImportResult(target, tuple(added), already, tuple(refused))
 
 
@@ -152,18 +150,3 @@ def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(
         root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` in one step, so a crash never leaves half a feed list."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
