@@ -73,7 +73,10 @@ __all__ = [
 ]
 
 EVENT_TERMS_INDEXED = 12  # of an item's terms, the strongest, indexed for candidate lookup
-EVENT_CANDIDATES_VERIFIED = 30
+# Candidates ranked by shared index terms; on a generated corpus (README,
+# "Performance") the first report of the same event ranked first in 95% of
+# cases and within the top 15 in 99%; verifying fewer halves the main cost.
+EVENT_CANDIDATES_VERIFIED = 15
 COPY_CANDIDATES_VERIFIED = 30
 # A copy must predate its match by this much to take over as the original.
 ORIGINAL_MARGIN = timedelta(hours=1)
@@ -97,10 +100,6 @@ class _Weighted:
     vector: dict[int, float]  # term key → TF-IDF weight, normalised to length 1
     indexed: list[int]  # the strongest term keys, for the (term, day) index
     keys: tuple[int, ...]  # every term key, for the document frequencies
-
-
-def _idf(df: int, docs: int) -> float:
-    return math.log((docs + 1) / (df + 1)) + 1.0
 
 
 def cosine(a: dict[int, float], keys: Sequence[int], weights: Sequence[float]) -> float:
@@ -140,15 +139,17 @@ class Deduplicator:
         """TF-IDF weights of the item's terms and the ones to index (one store lookup)."""
         keys = features.term_keys
         df, docs = self.store.document_frequencies(keys)
-        weighted = {
-            key: (term, weight * _idf(df.get(key, 0), docs))
-            for key, (term, weight) in zip(keys, features.terms.items(), strict=True)
-        }
-        norm = math.sqrt(sum(w * w for _, w in weighted.values())) or 1.0
-        ranked = sorted(weighted, key=lambda k: (-weighted[k][1], weighted[k][0]))
+        found, log, total = df.get, math.log, docs + 1
+        weights = [
+            weight * (log(total / (found(key, 0) + 1)) + 1.0)
+            for key, weight in zip(keys, features.terms.values(), strict=True)
+        ]
+        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+        terms = list(features.terms)
+        ranked = sorted(range(len(keys)), key=lambda i: (-weights[i], terms[i]))
         return _Weighted(
-            vector={k: w / norm for k, (_, w) in weighted.items()},
-            indexed=ranked[:EVENT_TERMS_INDEXED],
+            vector={k: w / norm for k, w in zip(keys, weights, strict=True)},
+            indexed=[keys[i] for i in ranked[:EVENT_TERMS_INDEXED]],
             keys=keys,
         )
 
