@@ -57,8 +57,17 @@ class FetchConfig:
 class StoreConfig:
     # The SQLite state file (items, stories, the dedup index, sent digests).
     path: Path = Path("../var/digest.sqlite")
-    # Items older than this lose their text and index entries (sent digests stay).
+    # Items first seen more than this many days ago lose their text and index
+    # entries; their rows (so their sources stay known) and sent digests stay.
     keep_days: int = 180
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    # Processes that clean and analyse new items when a run brings many (0: one
+    # per CPU core; 1: none, all in the main process). Runs of fewer than 200
+    # items are always handled in the main process.
+    workers: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,7 @@ class Config:
     sources: SourcesConfig = SourcesConfig()
     fetch: FetchConfig = FetchConfig()
     store: StoreConfig = StoreConfig()
+    ingest: IngestConfig = IngestConfig()
     digest: DigestConfig = DigestConfig()
     topic: TopicConfig = TopicConfig()
     dedup: DedupConfig = DedupConfig()
@@ -179,6 +189,7 @@ _SECTIONS = {
     "sources": SourcesConfig,
     "fetch": FetchConfig,
     "store": StoreConfig,
+    "ingest": IngestConfig,
     "digest": DigestConfig,
     "topic": TopicConfig,
     "dedup": DedupConfig,
@@ -367,6 +378,8 @@ def _check(config: Config, where: str | None) -> None:
         fail("must be zero or more", "[dedup] event_window_days")
     if config.store.keep_days < 1:
         fail("must be at least 1", "[store] keep_days")
+    if config.ingest.workers < 0:
+        fail("must be 0 (one per core) or more", "[ingest] workers")
     delivery = config.delivery
     if delivery.method not in ("file", "maildir", "smtp"):
         fail(f"must be 'file', 'maildir' or 'smtp', not {delivery.method!r}", "[delivery] method")

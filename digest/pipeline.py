@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from digest.clean import clean
 from digest.compose import compose, summarize
 from digest.config import Config
 from digest.dedup import Deduplicator, FeatureExtractor
@@ -27,14 +26,21 @@ from digest.models import (
     Story,
     StoryItem,
 )
+from digest.prepare import Prepared, Preparer, prepare_stream
 from digest.render import render
 from digest.sources.folder import FileState, Skipped, Unchanged, scan_folders
 from digest.store import ItemRow, Store
-from digest.topic import Terms, classify, load_terms
+from digest.topic import Terms, load_terms
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 BATCH = 200  # items written per transaction
+# Retention: items forgotten per transaction, how often to look for them, and
+# when the file is rewritten (VACUUM) after a prune freed much of it.
+PRUNE_BATCH = 1000
+PRUNE_EVERY = timedelta(hours=1)
+VACUUM_MIN_ITEMS = 10_000
+VACUUM_FREE_SHARE = 0.25
 
 
 def system_clock() -> datetime:
@@ -94,6 +100,8 @@ class Pipeline:
         )
         self.extractor = FeatureExtractor(config.dedup, self.terms, config.digest.tz)
         self.dedup = Deduplicator(store, self.extractor)
+        self.preparer = Preparer(config, self.terms, self.extractor)
+        self._pruned_at: datetime | None = None
         self._check_index()
 
     # -- ingest ---------------------------------------------------------------
@@ -125,8 +133,37 @@ class Pipeline:
                         row.id, features, published=None if row.date_is_fallback else row.published
                     )
 
+    def prune(self) -> int:
+        """Retention: forget items first seen more than ``[store] keep_days`` ago.
+
+        Their text and index rows go; their rows stay, so a source is still
+        known (and not ingested again) and sent digests keep their archive.
+        Cheap when nothing is due (one search of a partial index). The file is
+        rewritten (VACUUM) after a prune that freed a large share of it.
+        """
+        cutoff = self.clock() - timedelta(days=self.config.store.keep_days)
+        before = cutoff.astimezone(UTC).isoformat(timespec="seconds")
+        forgotten = 0
+        while stale := self.store.stale_items(before, limit=PRUNE_BATCH):
+            with self.store.transaction():
+                for item_id, signature in stale:
+                    self.dedup.forget(item_id, signature)
+            forgotten += len(stale)
+        if forgotten:
+            log.info("retention: forgot %d items first seen before %s", forgotten, before)
+        if forgotten >= VACUUM_MIN_ITEMS and self.store.free_fraction() >= VACUUM_FREE_SHARE:
+            self.store.vacuum()
+        return forgotten
+
+    def _maybe_prune(self) -> None:
+        now = self.clock()
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = now
+            self.prune()
+
     def ingest_folders(self) -> IngestReport:
         """Scan the watched folders once; new and changed files go through every stage."""
+        self._maybe_prune()
         report = IngestReport()
 
         def known(source: str) -> FileState | None:
@@ -152,6 +189,7 @@ class Pipeline:
         """Poll the feeds that are due (all with ``force``); entries go through every stage."""
         from digest.sources.feeds import poll_feeds
 
+        self._maybe_prune()
         report = IngestReport()
         entries = poll_feeds(
             self.config, self.store, fetcher=self.fetcher, now=self.clock(), force=force
@@ -160,18 +198,19 @@ class Pipeline:
         return report
 
     def _consume(self, entries: Iterable[object], report: IngestReport) -> None:
-        batch: list[object] = []
-        for entry in entries:
-            batch.append(entry)
+        """Prepare entries (in worker processes when many) and store them in order."""
+        batch: list[tuple[object, Prepared | None]] = []
+        for pair in prepare_stream(entries, self.preparer, config=self.config, clock=self.clock):
+            batch.append(pair)
             if len(batch) >= BATCH:
                 self._write(batch, report)
                 batch = []
         if batch:
             self._write(batch, report)
 
-    def _write(self, batch: list[object], report: IngestReport) -> None:
+    def _write(self, batch: list[tuple[object, Prepared | None]], report: IngestReport) -> None:
         with self.store.transaction():
-            for entry in batch:
+            for entry, prepared in batch:
                 if isinstance(entry, Unchanged):
                     report.unchanged += 1
                     if entry.state is not None:
@@ -184,23 +223,32 @@ class Pipeline:
                         entry.reason,
                         state=(state.size, state.mtime_ns, state.fingerprint) if state else None,
                     )
-                elif isinstance(entry, SourceItem):
-                    self.add(entry, report, state=getattr(entry, "state", None))
+                elif isinstance(entry, SourceItem) and prepared is not None:
+                    self._store(entry, prepared, report, state=getattr(entry, "state", None))
 
     def add(
         self, item: SourceItem, report: IngestReport, *, state: FileState | None = None
     ) -> None:
         """Clean, classify, deduplicate and store one item (inside a transaction)."""
-        try:
-            article = clean(item, now=self.clock(), tz=self.config.digest.tz)
-        except Exception as exc:  # one bad document must not stop the run
-            log.warning("cannot clean %s: %s", item.source, exc)
+        self._store(item, self.preparer(item, self.clock()), report, state=state)
+
+    def _store(
+        self,
+        item: SourceItem,
+        prepared: Prepared,
+        report: IngestReport,
+        *,
+        state: FileState | None,
+    ) -> None:
+        """The main-process half of ingesting one item: match it against the index, store it."""
+        article, decision = prepared.article, prepared.decision
+        if article is None or decision is None:
+            log.warning("cannot clean %s: %s", item.source, prepared.error)
             report.skipped += 1
-            report.problems.append(f"{item.source}: {exc}")
-            self.store.record_skip(item.source, f"error: {type(exc).__name__}: {exc}")
+            report.problems.append(f"{item.source}: {prepared.error}")
+            self.store.record_skip(item.source, f"error: {prepared.error}")
             return
         self.store.clear_skip(item.source)
-        decision = classify(article, self.terms)
         existing = self.store.item_id(item.source)
         if existing is not None:
             self.dedup.unindex(existing)
@@ -225,7 +273,7 @@ class Pipeline:
                 matched_item=None,
             )
             return
-        features = self.extractor.features(article)
+        features = prepared.features or self.extractor.features(article)
         placement = self.dedup.place(
             item_id, features, published=None if article.date_is_fallback else article.published
         )

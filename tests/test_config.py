@@ -22,7 +22,8 @@ def test_shipped_config_equals_embedded_defaults(tmp_path: Path, monkeypatch) ->
     assert defaults.path is None
     monkeypatch.chdir(ROOT)
     shipped = load_config(ROOT / "config" / "digest.toml")
-    for section in ("sources", "fetch", "store", "digest", "dedup", "delivery", "schedule"):
+    sections = ("sources", "fetch", "store", "ingest", "digest", "dedup", "delivery", "schedule")
+    for section in sections:
         got, want = getattr(shipped, section), getattr(defaults, section)
         for name in want.__dataclass_fields__:
             a, b = getattr(got, name), getattr(want, name)
