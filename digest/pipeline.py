@@ -28,6 +28,7 @@ from digest.models import (
 )
 from digest.prepare import Prepared, Preparer, prepare_stream
 from digest.render import render
+from digest.sources.feeds import FeedPolled, poll_feeds
 from digest.sources.folder import FileState, Skipped, Unchanged, scan_folders
 from digest.store import ItemRow, Store
 from digest.topic import Terms, load_terms
@@ -187,8 +188,6 @@ class Pipeline:
 
     def ingest_feeds(self, *, force: bool = False) -> IngestReport:
         """Poll the feeds that are due (all with ``force``); entries go through every stage."""
-        from digest.sources.feeds import poll_feeds
-
         self._maybe_prune()
         report = IngestReport()
         entries = poll_feeds(
@@ -225,6 +224,8 @@ class Pipeline:
                     )
                 elif isinstance(entry, SourceItem) and prepared is not None:
                     self._store(entry, prepared, report, state=getattr(entry, "state", None))
+                elif isinstance(entry, FeedPolled):
+                    self.store.save_feed_state(entry.state)
 
     def add(
         self, item: SourceItem, report: IngestReport, *, state: FileState | None = None

@@ -26,7 +26,13 @@ from digest.config import Config, load_config
 from digest.models import SourceItem
 from digest.pipeline import open_pipeline
 from digest.sources.feedparse import Entry
-from digest.sources.feeds import HttpFetcher, configured_feeds, entry_identity, poll_feeds
+from digest.sources.feeds import (
+    FeedPolled,
+    HttpFetcher,
+    configured_feeds,
+    entry_identity,
+    poll_feeds,
+)
 from digest.store import Store
 from tests.conftest import NOW, fixed_clock, shared_or_skip, write_config
 
@@ -179,7 +185,14 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def poll(config: Config, store: Store, *, minutes: float = 0, force: bool = False) -> list:
-    return list(poll_feeds(config, store, now=NOW + timedelta(minutes=minutes), force=force))
+    """Poll as the pipeline does: entries returned, each feed's new state saved."""
+    entries = []
+    for entry in poll_feeds(config, store, now=NOW + timedelta(minutes=minutes), force=force):
+        if isinstance(entry, FeedPolled):
+            store.save_feed_state(entry.state)
+        else:
+            entries.append(entry)
+    return entries
 
 
 # -- politeness --------------------------------------------------------------------------
@@ -568,3 +581,17 @@ def test_feeds_check_fetches_everything_and_list_shows_the_state(server, tmp_pat
 
     assert runner.invoke(main, ["feeds", "list", *args]).stdout == "\n".join(lines[:5]) + "\n"
     assert len(server.requests) == 2  # list never fetches
+
+
+def test_a_crash_before_the_feed_state_is_saved_loses_no_entry(server, tmp_path, store):
+    """The new ETag is only saved with the entries it covers (by the caller, after them)."""
+    server.routes["/feed.xml"] = feed(rss(("c1", "Kept"),))
+    config = feed_config(tmp_path, [server.url("/feed.xml")])
+    stream = poll_feeds(config, store, now=NOW)
+    first = next(stream)
+    assert isinstance(first, SourceItem)
+    stream.close()  # the process dies before the entry and the feed state are written
+    assert store.feed_states() == {}
+    again = poll(config, store)
+    assert [item.title for item in again] == ["Kept"]
+    assert "if-none-match" not in server.hits("/feed.xml")[-1]

@@ -53,6 +53,7 @@ _GLOBAL_ID_CHARS = 32
 FAILED_STATUSES = ("error", "not-a-feed", "gone")
 
 __all__ = [
+    "FeedPolled",
     "FeedRow",
     "FeedSpec",
     "FetchResult",
@@ -106,6 +107,17 @@ def _location(url: str, base: Path) -> str:
 # -- polling ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FeedPolled:
+    """A feed's new state, yielded after its entries: the caller saves it with them.
+
+    Saving the new ETag in the same transaction as the entries it covers means
+    a crash or a failed write cannot leave a 304 hiding entries never stored.
+    """
+
+    state: FeedState
+
+
 def poll_feeds(
     config: Config,
     store: Store,
@@ -113,8 +125,11 @@ def poll_feeds(
     fetcher: Fetcher | None = None,
     now: datetime,
     force: bool = False,
-) -> Iterator[SourceItem | Skipped]:
+) -> Iterator[SourceItem | Skipped | FeedPolled]:
     """Fetch the feeds that are due (all of them with ``force``) and yield new or changed entries.
+
+    After each feed's entries comes a :class:`FeedPolled` with its new state,
+    which the caller stores in the same transaction as those entries.
 
     A feed never fetched is always due; a disabled (gone) feed only with ``force``.
     """
@@ -135,7 +150,7 @@ def poll_feeds(
             state = next_state(states.get(spec.url), spec, result, parsed, config=config, now=now)
             if state.status == "ok" and parsed is not None:
                 yield from _changed_items(parsed, spec, store, claimed, now)
-            store.save_feed_state(state)
+            yield FeedPolled(state)
             if state.status in FAILED_STATUSES:
                 log.warning("feed %s: %s (%s)", spec.url, state.status, state.last_error)
     finally:
