@@ -114,7 +114,6 @@ class Pipeline:
             return
         with self.store.transaction():
             ids = self.store.reset_index()
-            self.store.set_meta("index_params", self.extractor.params)
         if stored is not None and ids:
             log.info(
                 "index parameters changed (%s → %s): re-indexing %d items",
@@ -123,6 +122,9 @@ class Pipeline:
                 len(ids),
             )
             self._reindex(ids)
+        # Recorded last: an interrupted re-index starts again on the next run.
+        with self.store.transaction():
+            self.store.set_meta("index_params", self.extractor.params)
 
     def _reindex(self, ids: list[int]) -> None:
         for start in range(0, len(ids), BATCH):
@@ -247,7 +249,11 @@ class Pipeline:
             log.warning("cannot clean %s: %s", item.source, prepared.error)
             report.skipped += 1
             report.problems.append(f"{item.source}: {prepared.error}")
-            self.store.record_skip(item.source, f"error: {prepared.error}")
+            self.store.record_skip(
+                item.source,
+                f"error: {prepared.error}",
+                state=(state.size, state.mtime_ns, state.fingerprint) if state else None,
+            )
             return
         self.store.clear_skip(item.source)
         existing = self.store.item_id(item.source)
@@ -315,8 +321,10 @@ class Pipeline:
             title=self.config.digest.title,
             language=self.config.digest.language,
             generated_at=self.clock(),
-            excluded=[Excluded(s, r) for s, r in store.excluded()]
-            + [Excluded(s, r) for s, r in store.skipped()],
+            excluded=[
+                Excluded(s, r)
+                for s, r in store.excluded(since=None if include_sent else store.last_sent_at())
+            ],
             max_stories=self.config.digest.max_stories,
         )
         # Summaries are the costly part (a few ms each) and only the kept

@@ -498,13 +498,6 @@ class Store(IndexTables):
         )
         return existing, False
 
-    def touch_file(self, source: str, size: int, mtime_ns: int) -> None:
-        """Remember a new mtime for a file whose contents did not change."""
-        self._db.execute(
-            "UPDATE items SET file_size = ?, file_mtime_ns = ? WHERE source = ?",
-            (size, mtime_ns, source),
-        )
-
     def set_placement(
         self,
         item_id: int,
@@ -561,13 +554,38 @@ class Store(IndexTables):
         )
         return [_item(r) for r in rows]
 
-    def excluded(self) -> list[tuple[str, str]]:
-        """Items read but left out (off topic), as (source, reason)."""
+    def excluded(self, *, since: str | None = None) -> list[tuple[str, str]]:
+        """Sources read but left out, as (source, reason): off-topic items, skipped files.
+
+        ``since`` (ISO time) keeps those seen after it, so a digest lists what
+        was left out since the last one instead of everything ever seen.
+        """
+        since = since or ""
         return list(
             self._db.execute(
-                "SELECT source, topic_reason FROM items WHERE on_topic = 0 ORDER BY source"
+                "SELECT source, topic_reason FROM items WHERE on_topic = 0 AND updated_at >= ? "
+                "UNION ALL SELECT source, reason FROM skipped WHERE seen_at >= ? ORDER BY 1",
+                (since, since),
             )
         )
+
+    def last_sent_at(self) -> str | None:
+        """When the last digest was sent (ISO time), or None."""
+        row = self._db.execute("SELECT MAX(sent_at) FROM digests WHERE status = ?", (SENT,))
+        return row.fetchone()[0]
+
+    def touch_file(self, source: str, size: int, mtime_ns: int) -> None:
+        """Remember a new mtime for a file whose contents did not change.
+
+        Only rows whose state differs are written, so an unchanged scan costs
+        lookups, not writes.
+        """
+        for table in ("items", "skipped"):
+            self._db.execute(
+                f"UPDATE {table} SET file_size = ?, file_mtime_ns = ? WHERE source = ? "
+                "AND (file_size IS NOT ? OR file_mtime_ns IS NOT ?) AND fingerprint IS NOT NULL",
+                (size, mtime_ns, source, size, mtime_ns),
+            )
 
     # -- deduplication index: see digest.store_index ---------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -216,13 +217,36 @@ def test_changed_dedup_parameters_reindex(tmp_path: Path) -> None:
     pipeline = open_pipeline(load_config(path), clock=fixed_clock)
     pipeline.ingest()
     before = pipeline.render(pipeline.build().digest).data["stories"]
+    size_before = len(pipeline.store.signatures([1])[1])
     pipeline.store.close()
     path.write_text(path.read_text() + "\n[dedup]\nnum_perm = 64\nbands = 32\n")
     pipeline = open_pipeline(load_config(path), clock=fixed_clock)
     assert "perm=64" in (pipeline.store.get_meta("index_params") or "")
     after = pipeline.render(pipeline.build().digest).data["stories"]
     assert [len(s["items"]) for s in after] == [len(s["items"]) for s in before]
+    signatures = pipeline.store.signatures(range(1, 6))
+    assert len(signatures) == 5  # re-indexed with 64 permutations: half the signature
+    assert all(len(sig) * 2 == size_before for sig in signatures.values())
+    folder = pipeline.config.sources.folders[0]
+    copy = (folder / "002_f1a9f632fd983131.txt").read_text(encoding="utf-8")
+    (folder / "repost.txt").write_text("Judul Lain\n" + copy, encoding="utf-8")
+    assert pipeline.ingest().copies == 1  # the rebuilt index still finds copies
     pipeline.store.close()
+
+
+def test_excluded_lists_what_was_left_out_since_the_last_digest(pipeline) -> None:
+    folder = pipeline.config.sources.folders[0]
+    (folder / "old-off-topic.txt").write_text("Cuaca cerah di Jakarta hari ini.\n")
+    pipeline.ingest()
+    time.sleep(1.1)  # the store stamps in whole seconds
+    _record_sent(pipeline)
+    time.sleep(1.1)
+    (folder / "new-off-topic.txt").write_text("Harga beras naik di pasar induk.\n")
+    pipeline.ingest()
+    excluded = {e.source for e in pipeline.build().digest.excluded}
+    assert excluded == {"new-off-topic.txt"}
+    everything = {e.source for e in pipeline.build(include_sent=True).digest.excluded}
+    assert everything == {"new-off-topic.txt", "old-off-topic.txt"}
 
 
 @pytest.fixture(autouse=True)
