@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from digest.models import Article, TopicDecision
+from digest.models import TopicDecision
 from digest.render import safe_href
 from digest.topic import Terms, classify, describe
 
@@ -59,7 +59,7 @@ def _item(
     copies: dict[int, list[int]],
     stories: dict[int, list[int]],
 ) -> dict[str, Any]:
-    article = _article(row)
+    article = row.to_article()
     stored = TopicDecision(row.on_topic, row.topic_reason)
     current = classify(article, terms)
     text = row.text or ""
@@ -93,23 +93,6 @@ def _item(
         "paragraphs": [p for p in text.split("\n\n") if p.strip()],
         "words": len(text.split()),
     }
-
-
-def _article(row: ItemRow) -> Article:
-    """The cleaned article as stored, for the topic rules (which read title, text, language)."""
-    return Article(
-        source=row.source,
-        kind=row.kind,  # type: ignore[arg-type]
-        title=row.title,
-        outlet=row.outlet,
-        published=row.published,
-        date_is_fallback=row.date_is_fallback,
-        text=row.text or "",
-        language=row.language,
-        fingerprint="",
-        url=row.url,
-        path=row.path,
-    )
 
 
 def local_time(value: datetime | str | None, tz: ZoneInfo) -> str:

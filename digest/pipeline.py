@@ -17,7 +17,6 @@ from digest.config import Config
 from digest.dedup import Deduplicator, FeatureExtractor
 from digest.errors import DigestError
 from digest.models import (
-    Article,
     Copy,
     Digest,
     Excluded,
@@ -130,7 +129,7 @@ class Pipeline:
         for start in range(0, len(ids), BATCH):
             with self.store.transaction():
                 for row in self.store.items(ids[start : start + BATCH]):
-                    article = _article_of(row)
+                    article = row.to_article()
                     features = self.extractor.features(article)
                     self.dedup.place(
                         row.id, features, published=None if row.date_is_fallback else row.published
@@ -364,23 +363,6 @@ def _story_item(row: ItemRow, copies: list[ItemRow]) -> StoryItem:
             for c in copies
         ),
         new=row.sent_digest_id is None,
-    )
-
-
-def _article_of(row: ItemRow) -> Article:
-    """Rebuild the cleaned article from its stored row (to re-index it)."""
-    return Article(
-        source=row.source,
-        kind=row.kind,  # type: ignore[arg-type]
-        title=row.title,
-        outlet=row.outlet,
-        published=row.published,
-        date_is_fallback=row.date_is_fallback,
-        text=row.text or "",
-        language=row.language,
-        fingerprint="",
-        url=row.url,
-        path=row.path,
     )
 
 

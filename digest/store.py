@@ -225,6 +225,22 @@ class ItemRow:
     sent_digest_id: int | None
     first_seen: str
 
+    def to_article(self) -> Article:
+        """The cleaned article as stored (to re-index it, or to re-run the topic rules)."""
+        return Article(
+            source=self.source,
+            kind=self.kind,  # type: ignore[arg-type]
+            title=self.title,
+            outlet=self.outlet,
+            published=self.published,
+            date_is_fallback=self.date_is_fallback,
+            text=self.text or "",
+            language=self.language,
+            fingerprint="",
+            url=self.url,
+            path=self.path,
+        )
+
 
 @dataclass(frozen=True)
 class DigestRow:
