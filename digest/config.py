@@ -134,7 +134,7 @@ class DeliveryConfig:
     sender: str = "digest@localhost"
     to: tuple[str, ...] = ("reader@localhost",)
     reply_to: str = ""
-    # List-Id and List-Unsubscribe headers (a mailto: or https: URL, "" for none).
+    # List-Id and List-Unsubscribe headers (a mailto: or http(s): URL, "" for none).
     list_id: str = "digest.localhost"
     list_unsubscribe: str = ""
     # Send a digest even when nothing is new.
