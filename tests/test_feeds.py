@@ -585,7 +585,11 @@ def test_feeds_check_fetches_everything_and_list_shows_the_state(server, tmp_pat
 
 def test_a_crash_before_the_feed_state_is_saved_loses_no_entry(server, tmp_path, store):
     """The new ETag is only saved with the entries it covers (by the caller, after them)."""
-    server.routes["/feed.xml"] = feed(rss(("c1", "Kept"),))
+    server.routes["/feed.xml"] = feed(
+        rss(
+            ("c1", "Kept"),
+        )
+    )
     config = feed_config(tmp_path, [server.url("/feed.xml")])
     stream = poll_feeds(config, store, now=NOW)
     first = next(stream)
