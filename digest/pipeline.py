@@ -292,9 +292,9 @@ class Pipeline:
         """Compose the digest of what has not been sent (everything with include_sent)."""
         store = self.store
         story_ids = store.unsent_story_ids(include_sent=include_sent)
-        by_story = store.story_items(story_ids)
+        by_story = store.story_items(story_ids, with_text=False)
         leads = [row for rows in by_story.values() for row in rows]
-        copies = store.copies(row.id for row in leads)
+        copies = store.copies((row.id for row in leads), with_text=False)
         stories: list[Story] = []
         carried: list[int] = []
         for story_id, rows in by_story.items():
@@ -330,10 +330,11 @@ class Pipeline:
         # stories need one: every unsent story is composed, at most
         # max_stories are kept.
         sentences = self.config.digest.summary_sentences
+        texts = {r.id: r.text for r in store.items(by_story[s.id][0].id for s in digest.stories)}
         digest = replace(
             digest,
             stories=tuple(
-                replace(s, summary=summarize(by_story[s.id][0].text or "", sentences))
+                replace(s, summary=summarize(texts.get(by_story[s.id][0].id) or "", sentences))
                 for s in digest.stories
             ),
         )

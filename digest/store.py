@@ -289,6 +289,9 @@ _ITEM_COLUMNS = (
     "on_topic, topic_reason, copy_of, copy_similarity, story_id, story_similarity, "
     "story_matched_item, sent_digest_id, first_seen"
 )
+# The same without the text, which is most of a row's bytes: composing needs
+# the text of the few leads it keeps, not of every unsent story.
+_ITEM_COLUMNS_NO_TEXT = _ITEM_COLUMNS.replace(" text,", " NULL AS text,")
 
 
 def _item(row: sqlite3.Row | tuple) -> ItemRow:
@@ -706,16 +709,21 @@ class Store(IndexTables):
             )
         return sorted(r[0] for r in self._db.execute(sql))
 
-    def story_items(self, story_ids: Iterable[int]) -> dict[int, list[ItemRow]]:
+    def story_items(
+        self, story_ids: Iterable[int], *, with_text: bool = True
+    ) -> dict[int, list[ItemRow]]:
         """On-topic lead items of the given stories (copies are fetched with :meth:`copies`)."""
+        columns = _ITEM_COLUMNS if with_text else _ITEM_COLUMNS_NO_TEXT
         ids = list(story_ids)
         result: dict[int, list[ItemRow]] = {i: [] for i in ids}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT {_ITEM_COLUMNS} FROM items WHERE story_id IN ({marks}) "
-                "AND on_topic = 1 AND copy_of IS NULL ORDER BY published, id",
+                # "+on_topic": search items_story; left to itself the planner
+                # walks items_unsent, reading every on-topic row once per chunk.
+                f"SELECT {columns} FROM items WHERE story_id IN ({marks}) "
+                "AND +on_topic = 1 AND copy_of IS NULL ORDER BY published, id",
                 chunk,
             )
             for row in rows:
@@ -723,15 +731,18 @@ class Store(IndexTables):
                 result[item.story_id].append(item)  # type: ignore[index]
         return result
 
-    def copies(self, item_ids: Iterable[int]) -> dict[int, list[ItemRow]]:
+    def copies(
+        self, item_ids: Iterable[int], *, with_text: bool = True
+    ) -> dict[int, list[ItemRow]]:
         """Copies folded into each of the given items."""
+        columns = _ITEM_COLUMNS if with_text else _ITEM_COLUMNS_NO_TEXT
         ids = list(item_ids)
         result: dict[int, list[ItemRow]] = {i: [] for i in ids}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT {_ITEM_COLUMNS} FROM items WHERE copy_of IN ({marks}) ORDER BY id", chunk
+                f"SELECT {columns} FROM items WHERE copy_of IN ({marks}) ORDER BY id", chunk
             )
             for row in rows:
                 item = _item(row)
