@@ -194,10 +194,10 @@ class FeatureExtractor:
         lowered = normalise_numbers(text).lower()
         if self._phrase_re is not None:
             lowered = self._phrase_re.sub(lambda m: f" {self._joined[m.group(0)]} ", lowered)
-        joined, dropped, canonical = self._joined, self._dropped, self._canonical
+        tokens = _WORD.findall(lowered)
+        dropped, canonical = self._dropped, self._canonical
         names, plain = [], []
-        for token in _WORD.findall(lowered):
-            token = joined.get(token, token)
+        for token in map(self._joined.get, tokens, tokens):
             if len(token) < 3 or token in dropped:
                 continue
             if token in canonical or token.isdigit():
@@ -218,10 +218,10 @@ class FeatureExtractor:
         """
         lede = "\n".join(_lede(article.text))
         language = article.language
-        counts: Counter[str] = Counter()
-        for weight, text in ((TITLE_WEIGHT, article.title), (1, lede)):
-            for token in self._canonical_tokens(text, language):
-                counts[token] += weight
+        counts = Counter(self._canonical_tokens(lede, language))
+        title = self._canonical_tokens(article.title, language)
+        for _ in range(TITLE_WEIGHT):
+            counts.update(title)  # Counter.update counts in C
         head = f"{article.title}\n{lede}"
         days = mentioned_days(head)
         if not article.date_is_fallback:
