@@ -1,0 +1,331 @@
+"""The benchmark's measurements, each run in a fresh process by :mod:`tests.bench.run`.
+
+A fresh process per phase gives each its own peak resident memory (the
+service's memory at that size, not the benchmark's) and a cold start like a
+real run. Each function takes and returns plain JSON-able values.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import statistics
+import time
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+from digest.config import Config, load_config
+from digest.features import shingle_words, shingles
+from digest.pipeline import IngestReport, Pipeline, open_pipeline
+from digest.sources.folder import scan_folders
+from tests.bench.corpus import END
+
+NOW = END + timedelta(hours=6)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def config_for(folder: Path, db: Path, *, workers: int = 0) -> Config:
+    """A config whose only source is ``folder`` and whose store is ``db``."""
+    path = db.with_suffix(".toml")
+    topic = Path(__file__).resolve().parents[2] / "config" / "topic.toml"
+    path.write_text(
+        f'[sources]\nfolders = ["{folder}"]\n[store]\npath = "{db}"\n'
+        f'[topic]\nterms = "{topic}"\n[ingest]\nworkers = {workers}\n',
+        encoding="utf-8",
+    )
+    return load_config(path)
+
+
+def remove_store(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def copy_store(source: Path, target: Path) -> None:
+    remove_store(target)
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
+
+
+# -- the floor ----------------------------------------------------------------------
+
+
+def floor(folder: str, shingle_size: int = 5) -> dict:
+    """Read, tokenise and shingle every file, single core: the least any ingest must do.
+
+    The same tokeniser and shingles as copy detection (digest.features), into
+    a set per document.
+    """
+    paths = sorted(p for p in Path(folder).iterdir() if p.suffix == ".txt")
+    started = time.perf_counter()
+    cpu = time.process_time()
+    shingled = 0
+    for path in paths:
+        shingled += len(set(shingles(shingle_words(path.read_bytes().decode()), shingle_size)))
+    seconds = time.perf_counter() - started
+    return {
+        "docs": len(paths),
+        "seconds": seconds,
+        "docs_per_s": len(paths) / seconds,
+        "cpu_ms_per_doc": (time.process_time() - cpu) / len(paths) * 1e3,
+        "shingles_per_doc": shingled / len(paths),
+    }
+
+
+# -- cold ingest and copy detection ---------------------------------------------------
+
+
+def ingest(folder: str, db: str, truth: str, workers: int) -> dict:
+    """Ingest the corpus into an empty store: clean, topic, dedup, store, end to end.
+
+    ``truth`` is the generator's truth file, for the copy-detection figures.
+    """
+    remove_store(Path(db))
+    config = config_for(Path(folder), Path(db), workers=workers)
+    pipeline = open_pipeline(config, clock=clock)
+    with pipeline.store:
+        started = time.perf_counter()
+        cpu = time.process_time()
+        report = pipeline.ingest_folders()
+        seconds = time.perf_counter() - started
+        main_cpu = time.process_time() - cpu
+        quality = copy_detection(pipeline, json.loads(Path(truth).read_text()))
+    docs = report.new + report.updated + report.skipped
+    return {
+        "docs": docs,
+        "workers": workers,
+        "seconds": seconds,
+        "docs_per_s": docs / seconds,
+        "main_cpu_ms_per_doc": main_cpu / docs * 1e3,
+        "peak_rss_mb": peak_rss_mb(),
+        "report": {k: getattr(report, k) for k in ("new", "skipped", "excluded", "copies")},
+        **quality,
+    }
+
+
+def copy_detection(pipeline: Pipeline, truth: dict) -> dict:
+    """Precision and recall of copy detection against the generator's truth.
+
+    Counted over pairs of items in one copy cluster (an original and its
+    copies; the stored clusters are a root and the items folded into it), so
+    the figure does not depend on which member is the root. Only items that
+    passed the topic stage are counted, since copy detection never sees the
+    others; the pairs left out are reported. ``original_leads`` is the share
+    of found clusters led by the true original (a copy met first leads until
+    its original arrives and takes over).
+    """
+    db = pipeline.store._db
+    rows = db.execute("SELECT id, source, copy_of, on_topic FROM items").fetchall()
+    source = {i: s for i, s, _, _ in rows}
+    on_topic = {s for _, s, _, t in rows if t}
+    found_clusters: dict[str, set[str]] = {}
+    for _, s, c, t in rows:
+        if t:
+            root = source[c] if c is not None else s
+            found_clusters.setdefault(root, set()).add(s)
+    true_clusters: dict[str, set[str]] = {}
+    for copy, original in truth["copies"].items():
+        true_clusters.setdefault(original, {original}).add(copy)
+    found_pairs = _pairs(found_clusters.values())
+    all_true = _pairs(true_clusters.values())
+    true_pairs = {p for p in all_true if p <= on_topic}
+    hits = found_pairs & true_pairs
+    led = [root for root, members in found_clusters.items() if len(members) > 1]
+    return {
+        "copy_pairs_true": len(true_pairs),
+        "copy_pairs_off_topic": len(all_true) - len(true_pairs),
+        "copy_pairs_found": len(found_pairs),
+        "precision": len(hits) / len(found_pairs) if found_pairs else 1.0,
+        "recall": len(hits) / len(true_pairs) if true_pairs else 1.0,
+        "original_leads": sum(r in true_clusters for r in led) / len(led) if led else 1.0,
+    }
+
+
+def _pairs(clusters: Iterable[set[str]]) -> set[frozenset[str]]:
+    return {frozenset(pair) for members in clusters for pair in combinations(sorted(members), 2)}
+
+
+# -- one new item against the stored history -------------------------------------------
+
+
+def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
+    """Match and store new items one at a time, each in its own transaction, as the service does.
+
+    The CPU-bound preparation (clean, topic, features) is done first and not
+    timed: this measures what depends on the history, from saving the item
+    to the commit.
+    """
+    config = config_for(Path(probes), Path(db), workers=1)
+    pipeline = open_pipeline(config, clock=clock)
+    store = pipeline.store
+    with store:
+        stored = store._db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+        items = [
+            e
+            for e in scan_folders([Path(probes)], known=lambda s: None, max_bytes=10**7)
+            if e.source.startswith(prefix)
+        ]
+        prepared = [pipeline.preparer(item, clock()) for item in items]
+        times = []
+        signature_rows = store.signature_rows
+        report = IngestReport()
+        for item, ready in zip(items, prepared, strict=True):
+            started = time.perf_counter()
+            with store.transaction():
+                pipeline._store(item, ready, report, state=None)
+            times.append(time.perf_counter() - started)
+        rows_per_item = (store.signature_rows - signature_rows) / len(items)
+        statements = count_statements(pipeline, prepared[:30])
+        known = json.loads(Path(truth).read_text())
+        found = probe_copies(pipeline, known, [i.source for i in items])
+        index = store.index_bytes()
+    times.sort()
+    return {
+        "stored": stored,
+        "probes": len(items),
+        "median_ms": statistics.median(times) * 1e3,
+        "p90_ms": times[int(len(times) * 0.9)] * 1e3,
+        "mean_ms": statistics.fmean(times) * 1e3,
+        "signature_rows_per_item": rows_per_item,
+        "statements_per_match": statements,
+        "probe_copies": found,
+        "index_bytes": index,
+        "index_bytes_per_item": sum(index.values()) / (stored + len(items)),
+        "copy_index_bytes_per_item": (index.get("signatures", 0) + index.get("lsh", 0))
+        / (stored + len(items)),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def count_statements(pipeline: Pipeline, prepared: list) -> float:
+    """Statements one match runs (copy and event lookups), averaged over stored probes."""
+    dedup, store = pipeline.dedup, pipeline.store
+    features = [p.features for p in prepared if p.features is not None]
+    before = store.queries
+    with store.counting_queries():
+        for f in features:
+            dedup.find_original(f, exclude=0)
+            dedup.find_event(f, dedup.weigh(f), exclude=0)
+    return (store.queries - before) / max(1, len(features))
+
+
+def probe_copies(pipeline: Pipeline, truth: dict, sources: list[str]) -> dict:
+    """How many on-topic probe copies joined their original's copy cluster at this size."""
+    db = pipeline.store._db
+
+    def root(source: str) -> tuple[int, bool] | None:
+        row = db.execute(
+            "SELECT COALESCE(copy_of, id), on_topic FROM items WHERE source = ?", (source,)
+        ).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    copies = found = 0
+    for source in sources:
+        original = truth["probes"][source]["copy_of"]
+        mine, theirs = root(source), root(original) if original else None
+        if mine is None or theirs is None or not (mine[1] and theirs[1]):
+            continue
+        copies += 1
+        found += mine[0] == theirs[0]
+    return {"copies": copies, "found": found}
+
+
+def synthesise(db: str, total: int, per_day: int) -> dict:
+    from tests.bench.history import synthesise as run
+
+    config = load_config(Path(db).with_suffix(".toml"))
+    pipeline = open_pipeline(config, clock=clock)
+    with pipeline.store:
+        seconds = run(pipeline.store, total=total, per_day=per_day, bands=config.dedup.bands)
+    return {"total": total, "seconds": seconds, "file_mb": Path(db).stat().st_size / 2**20}
+
+
+# -- the digest ---------------------------------------------------------------------
+
+
+def digest(db: str, repeat: int) -> dict:
+    """Compose and render the digest of the day's stories (30 kept), first call and warm.
+
+    On a copy of the ingested store, everything published more than a day
+    before the corpus ends is first recorded as sent (through the outbox, as
+    a digest would be), so what is unsent is one day of news: the daily digest.
+    Also measured: the same with every story of the corpus unsent.
+    """
+    day_store = Path(db).with_name("digest.sqlite")
+    copy_store(Path(db), day_store)
+    config = load_config(Path(db).with_suffix(".toml"))
+    config = replace(config, store=replace(config.store, path=day_store))
+    pipeline = open_pipeline(config, clock=clock)
+    with pipeline.store as store:
+        everything = _timed_builds(pipeline, 1)
+        day_ago = (END - timedelta(days=1)).isoformat(timespec="seconds")
+        earlier = [
+            r[0] for r in store._db.execute("SELECT id FROM items WHERE published < ?", (day_ago,))
+        ]
+        sent = store.add_digest(
+            message_id="<earlier-days@bench>",
+            subject="earlier days",
+            html="",
+            text="",
+            data={},
+            item_ids=earlier,
+        )
+        store.mark_sent(sent)
+        result = _timed_builds(pipeline, repeat)
+    result["all_unsent"] = everything
+    return result
+
+
+def _timed_builds(pipeline: Pipeline, repeat: int) -> dict:
+    builds, renders = [], []
+    unsent = len(pipeline.store.unsent_story_ids())
+    for _ in range(repeat):
+        started = time.perf_counter()
+        built = pipeline.build()
+        middle = time.perf_counter()
+        pipeline.render(built.digest)
+        builds.append(middle - started)
+        renders.append(time.perf_counter() - middle)
+    return {
+        "unsent_stories": unsent,
+        "stories": len(built.digest.stories),
+        "build_ms": [b * 1e3 for b in builds],
+        "render_ms": [r * 1e3 for r in renders],
+        "first_ms": (builds[0] + renders[0]) * 1e3,
+        "warm_ms": statistics.median(b + r for b, r in zip(builds, renders, strict=True)) * 1e3,
+    }
+
+
+PHASES = {
+    "floor": floor,
+    "ingest": ingest,
+    "probe": probe,
+    "synthesise": synthesise,
+    "digest": digest,
+}
+
+
+def main() -> None:
+    """``python -m tests.bench.phases NAME JSON-ARGS``: run one phase, print its JSON."""
+    import sys
+
+    name, args = sys.argv[1], json.loads(sys.argv[2])
+    result = PHASES[name](**args)
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

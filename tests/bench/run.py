@@ -1,0 +1,258 @@
+"""The benchmark: ``python -m tests.bench [--n 10000] [--history 10000,100000,1000000]``.
+
+One run measures, side by side on the same machine and corpus:
+
+1. the **floor**: read + tokenise + shingle every file, one core;
+2. **cold ingest** of the corpus into an empty store, end to end (clean,
+   topic, dedup, store), with ``[ingest] workers = 0`` (every core), and the
+   precision and recall of copy detection against the generator's truth;
+3. the cost of **one new item** (match and store, commit included) against
+   the stored history at each ``--history`` size: the ingested corpus first,
+   then synthetic history added in bulk (see :mod:`tests.bench.history`);
+   with the index's bytes per article, statements per match, signature rows
+   read per match, and the process's peak resident memory at that size;
+4. composing and rendering the **digest** (30 stories) from the store.
+
+It prints a table (each rate also as a ratio to the floor, each target met or
+not) and writes the figures as JSON. Every phase runs in a fresh process.
+Work files go to ``--work`` (default ``/tmp/digest-bench``); a corpus is
+generated once per size and seed and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.bench.corpus import ARTICLES_PER_DAY, generate, probe_folder, truth_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def phase(name: str, **args: object) -> dict:
+    """Run one phase of :mod:`tests.bench.phases` in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench.phases", name, json.dumps(args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"benchmark phase {name} failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": datetime.now(UTC).date().isoformat(),
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "load_average": os.getloadavg(),
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    folder = work / f"corpus-{args.n}"
+    sizes = sorted(h for h in args.history if h > args.n)
+    started = time.perf_counter()
+    print(f"corpus: {args.n} articles in {folder} …", file=sys.stderr)
+    generate(folder, args.n, seed=args.seed, probe_sets=len(sizes) + 1)
+    truth = str(truth_file(folder))
+    command = " ".join(["python -m tests.bench", *sys.argv[1:]])
+    result: dict = {"machine": machine(), "n": args.n, "command": command}
+    print("floor …", file=sys.stderr)
+    floors = [phase("floor", folder=str(folder)) for _ in range(args.repeat)]
+    result["floor"] = _median(floors, "docs_per_s")
+    db = work / f"ingest-{args.n}.sqlite"
+    ingests = []
+    for attempt in range(args.repeat):
+        print(f"cold ingest {attempt + 1}/{args.repeat} …", file=sys.stderr)
+        ingests.append(
+            phase("ingest", folder=str(folder), db=str(db), truth=truth, workers=args.workers)
+        )
+    result["ingest"] = _median(ingests, "docs_per_s")
+    history = work / "history.sqlite"
+    _copy(db, history)
+    probes = probe_folder(folder)
+    result["probes"] = []
+    for number, size in enumerate([0, *sizes]):
+        if size:
+            print(f"history: synthesising up to {size:,} items …", file=sys.stderr)
+            result.setdefault("synthesis", []).append(
+                phase("synthesise", db=str(history), total=size, per_day=ARTICLES_PER_DAY)
+            )
+        print(f"one new item against the history (set {number}) …", file=sys.stderr)
+        result["probes"].append(
+            phase("probe", db=str(history), probes=str(probes), prefix=f"p{number}_", truth=truth)
+        )
+    print("digest …", file=sys.stderr)
+    result["digest"] = phase("digest", db=str(db), repeat=3)
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
+def _median(runs: list[dict], key: str) -> dict:
+    """The run with the median ``key``, with every run's value kept."""
+    ordered = sorted(runs, key=lambda r: r[key])
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["runs"] = [r[key] for r in runs]
+    return chosen
+
+
+def _copy(source: Path, target: Path) -> None:
+    from tests.bench.phases import copy_store
+
+    copy_store(source, target)
+
+
+# -- the table -------------------------------------------------------------------------
+
+
+def table(result: dict) -> str:
+    floor = result["floor"]["docs_per_s"]
+    ingest = result["ingest"]
+    probes = result["probes"]
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def rate(name: str, docs_per_s: float, detail: str, target: str = "", met: str = "") -> None:
+        rows.append(
+            (name, f"{docs_per_s:,.0f} docs/s {detail}", f"{docs_per_s / floor:.2f}×", target, met)
+        )
+
+    def add(name: str, value: str, target: str = "", met: bool | None = None) -> None:
+        rows.append((name, value, "", target, "" if met is None else ("met" if met else "NOT met")))
+
+    rate("floor: read + tokenise + shingle, 1 core", floor, f"({result['floor']['seconds']:.1f} s)")
+    rate(
+        f"cold ingest end to end, workers={ingest['workers']} ({ingest['docs']:,} files)",
+        ingest["docs_per_s"],
+        f"({ingest['seconds']:.1f} s)",
+        "≥ 3,000 docs/s, ≥ 1.0× floor",
+        "met" if ingest["docs_per_s"] >= max(3000, floor) else "NOT met",
+    )
+    add("  main process CPU per item", f"{ingest['main_cpu_ms_per_doc']:.2f} ms")
+    add("  peak RSS, main process", f"{ingest['peak_rss_mb']:.0f} MB")
+    precision, recall = ingest["precision"], ingest["recall"]
+    add("copy detection precision", f"{precision:.4f}", "≥ 0.99", precision >= 0.99)
+    add("copy detection recall", f"{recall:.4f}", "≥ 0.95", recall >= 0.95)
+    for p in probes:
+        stored = f"{p['stored']:,}"
+        add(
+            f"one new item vs {stored} stored: median / p90 / mean",
+            f"{p['median_ms']:.2f} / {p['p90_ms']:.1f} / {p['mean_ms']:.1f} ms",
+            "< 2 ms",
+            p["median_ms"] < 2,
+        )
+        add(
+            "  statements per match; signature rows read per item",
+            f"{p['statements_per_match']:.1f}; {p['signature_rows_per_item']:.1f}",
+        )
+        add(
+            "  on-topic probe copies folded with their original",
+            f"{p['probe_copies']['found']} of {p['probe_copies']['copies']}",
+        )
+        copy_index = p["copy_index_bytes_per_item"]
+        add(
+            "  index on disk per article: signature + band keys",
+            f"{copy_index:,.0f} B",
+            "< 1.5 KB",
+            copy_index < 1536,
+        )
+        add(
+            "  … with the event index (terms, vectors, frequencies)",
+            f"{p['index_bytes_per_item']:,.0f} B",
+        )
+        add(
+            "  peak RSS of that process",
+            f"{p['peak_rss_mb']:.0f} MB",
+            "< 300 MB",
+            p["peak_rss_mb"] < 300,
+        )
+    if len(probes) > 1:
+        growth = probes[-1]["median_ms"] / probes[0]["median_ms"]
+        add(
+            f"cost growth, {probes[-1]['stored']:,} vs {probes[0]['stored']:,} stored",
+            f"{growth:.2f}×",
+            "≤ 1.5×",
+            growth <= 1.5,
+        )
+    d = result["digest"]
+    add(
+        f"day's digest: {d['stories']} of {d['unsent_stories']:,} unsent stories, build + render "
+        "(first / warm)",
+        f"{d['first_ms']:.0f} / {d['warm_ms']:.0f} ms",
+        "< 300 ms",
+        d["warm_ms"] < 300,
+    )
+    everything = d["all_unsent"]
+    add(
+        f"  … with all {everything['unsent_stories']:,} stories of the corpus unsent",
+        f"{everything['first_ms']:.0f} ms",
+    )
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    heading = ("measure", "value", "÷ floor", "target", "")
+    widths = [max(w, len(h)) for w, h in zip(widths, heading, strict=True)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in (heading, *rows)
+    ]
+    m = result["machine"]
+    title = (
+        f"digest benchmark, {m['date']}, {m['cpu']} ({m['cores']} cores), Python {m['python']}, "
+        f"SQLite {m['sqlite']}; load average at start {m['load_average'][0]:.1f}"
+    )
+    return "\n".join([title, f"$ {result['command']}", "", *lines])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--n", type=int, default=10_000, help="articles in the corpus")
+    parser.add_argument(
+        "--history",
+        type=lambda s: [int(x) for x in s.split(",") if x],
+        default=[10_000, 100_000, 1_000_000],
+        help="stored-history sizes for the one-new-item cost (comma-separated)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and the ingest")
+    parser.add_argument("--workers", type=int, default=0, help="[ingest] workers (0: every core)")
+    parser.add_argument("--seed", type=int, default=20250630)
+    parser.add_argument("--work", default="/tmp/digest-bench", help="folder for corpus and stores")
+    parser.add_argument("--out", help="JSON file (default: <work>/bench-<n>.json)")
+    parser.add_argument("--table", help="only print the table of a saved JSON file")
+    args = parser.parse_args(argv)
+    if args.table:
+        print(table(json.loads(Path(args.table).read_text())))
+        return
+    result = run(args)
+    text = table(result)
+    result["table"] = text
+    out = Path(args.out or Path(args.work) / f"bench-{args.n}.json")
+    out.write_text(json.dumps(result, indent=2))
+    print(text)
+    print(f"\n(figures in {out})")
+
+
+if __name__ == "__main__":
+    main()
