@@ -30,6 +30,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 KEY_TYPE = "i"  # 32-bit signed term keys
 WEIGHT_TYPE = "f"  # float32 weights
@@ -308,69 +309,77 @@ class IndexTables:
 
     # -- bulk loading -------------------------------------------------------------------
 
-    def bulk_load(self, entries: Sequence[BulkEntry]) -> None:
-        """Insert placed, indexed items in one pass, each index's rows in key order.
+    def bulk_load(self, entries: Iterable[BulkEntry], *, chunk: int = 50_000) -> int:
+        """Insert placed, indexed items in bulk; return how many. Call inside a transaction.
 
         For building a large history quickly (the benchmark's 1,000,000
-        items): one by one, every band key lands on a random B-tree page;
-        sorted, consecutive rows share pages. Each entry gets a story of its
-        own and no text (as if already pruned of it). Call inside a transaction.
+        items). One by one, every band key lands on a random page of the
+        ``lsh`` B-tree; here the rows are staged in temporary tables and then
+        inserted sorted by key, so each index page is written once. Each entry
+        gets a story of its own and no text (as if already pruned of it).
         """
-        if not entries:
-            return
-        first_story = (self._db.execute("SELECT MAX(id) FROM stories").fetchone()[0] or 0) + 1
-        self._db.executemany(
-            "INSERT INTO stories (id, created_at) VALUES (?, ?)",
-            [(first_story + i, e.published) for i, e in enumerate(entries)],
-        )
-        last = self._db.execute("SELECT MAX(id) FROM items").fetchone()[0] or 0
-        ids = range(last + 1, last + 1 + len(entries))
-        self._db.executemany(
-            "INSERT INTO items (id, source, kind, fingerprint, title, outlet, published, day, "
-            "date_is_fallback, language, on_topic, topic_reason, story_id, first_seen, "
-            "updated_at) VALUES (?, ?, 'file', '', ?, ?, ?, ?, 0, ?, 1, 'on-topic', ?, ?, ?)",
-            [
-                (i, e.source, e.title, e.outlet, e.published, e.day, e.language, story, *seen)
-                for story, i, e, seen in zip(
-                    range(first_story, first_story + len(entries)),
-                    ids,
-                    entries,
-                    ((e.published, e.published) for e in entries),
-                    strict=True,
-                )
-            ],
-        )
-        self._db.executemany(
-            "INSERT INTO signatures VALUES (?, ?)",
-            [(i, e.signature) for i, e in zip(ids, entries, strict=True)],
-        )
-        self._db.executemany(
-            "INSERT OR IGNORE INTO lsh VALUES (?, ?)",
-            sorted((k, i) for i, e in zip(ids, entries, strict=True) for k in e.lsh_keys),
-        )
-        self._db.executemany(
-            "INSERT INTO event_vectors VALUES (?, ?, ?, ?)",
-            [(i, e.terms, e.weights, e.indexed) for i, e in zip(ids, entries, strict=True)],
-        )
-        postings = []
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS lsh_load (key, item_id)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS event_load (term, day, item_id)")
         df: dict[int, int] = {}
-        for i, e in zip(ids, entries, strict=True):
-            keys = array(KEY_TYPE, e.terms)
-            postings += [(k, e.day, i) for k in keys[: e.indexed]]
-            for k in keys:
-                df[k] = df.get(k, 0) + 1
-        postings.sort()
-        self._db.executemany("INSERT OR IGNORE INTO event_terms VALUES (?, ?, ?)", postings)
-        self._db.executemany(
+        loaded = 0
+        iterator = iter(entries)
+        while batch := list(islice(iterator, chunk)):
+            item = (db.execute("SELECT MAX(id) FROM items").fetchone()[0] or 0) + 1
+            story = (db.execute("SELECT MAX(id) FROM stories").fetchone()[0] or 0) + 1
+            ids = range(item, item + len(batch))
+            db.executemany(
+                "INSERT INTO stories (id, created_at) VALUES (?, ?)",
+                [(story + n, e.published) for n, e in enumerate(batch)],
+            )
+            db.executemany(
+                "INSERT INTO items (id, source, kind, fingerprint, title, outlet, published, day, "
+                "date_is_fallback, language, on_topic, topic_reason, story_id, first_seen, "
+                "updated_at) VALUES (?1, ?2, 'file', '', ?3, ?4, ?5, ?6, 0, ?7, 1, 'on-topic', "
+                "?8, ?5, ?5)",
+                [
+                    (i, e.source, e.title, e.outlet, e.published, e.day, e.language, story + n)
+                    for n, (i, e) in enumerate(zip(ids, batch, strict=True))
+                ],
+            )
+            db.executemany(
+                "INSERT INTO signatures VALUES (?, ?)",
+                [(i, e.signature) for i, e in zip(ids, batch, strict=True)],
+            )
+            db.executemany(
+                "INSERT INTO event_vectors VALUES (?, ?, ?, ?)",
+                [(i, e.terms, e.weights, e.indexed) for i, e in zip(ids, batch, strict=True)],
+            )
+            db.executemany(
+                "INSERT INTO lsh_load VALUES (?, ?)",
+                [(k, i) for i, e in zip(ids, batch, strict=True) for k in e.lsh_keys],
+            )
+            postings = []
+            for i, e in zip(ids, batch, strict=True):
+                keys = array(KEY_TYPE, e.terms)
+                postings += [(k, e.day, i) for k in keys[: e.indexed]]
+                for k in keys:
+                    df[k] = df.get(k, 0) + 1
+            db.executemany("INSERT INTO event_load VALUES (?, ?, ?)", postings)
+            loaded += len(batch)
+        db.execute("INSERT OR IGNORE INTO lsh SELECT key, item_id FROM lsh_load ORDER BY 1, 2")
+        db.execute(
+            "INSERT OR IGNORE INTO event_terms SELECT term, day, item_id FROM event_load "
+            "ORDER BY 1, 2, 3"
+        )
+        db.execute("DELETE FROM lsh_load")
+        db.execute("DELETE FROM event_load")
+        db.executemany(
             "INSERT INTO term_df VALUES (?, ?) "
             "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
             sorted(df.items()),
         )
-        self._db.execute(
+        db.execute(
             "INSERT INTO meta VALUES ('event_docs', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value",
-            (len(entries),),
+            (loaded,),
         )
+        return loaded
 
     # -- inspection -------------------------------------------------------------------
 

@@ -32,7 +32,18 @@ def clock() -> datetime:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size (Linux reports KiB)."""
+    """This process's peak resident set size, in MiB.
+
+    VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the
+    forking parent through exec, so every phase would report the
+    orchestrator's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -102,7 +113,8 @@ def ingest(folder: str, db: str, truth: str, workers: int) -> dict:
         report = pipeline.ingest_folders()
         seconds = time.perf_counter() - started
         main_cpu = time.process_time() - cpu
-        quality = copy_detection(pipeline, json.loads(Path(truth).read_text()))
+        known = json.loads(Path(truth).read_text())
+        quality = copy_detection(pipeline, known) | event_grouping(pipeline, known)
     docs = report.new + report.updated + report.skipped
     return {
         "docs": docs,
@@ -154,6 +166,30 @@ def copy_detection(pipeline: Pipeline, truth: dict) -> dict:
     }
 
 
+def event_grouping(pipeline: Pipeline, truth: dict) -> dict:
+    """Pair precision and recall of story grouping against the generator's events.
+
+    Over the on-topic items that are not copies: a pair is two such items in
+    one story. Not a target; it shows how grouping holds at thousands a day.
+    """
+    rows = pipeline.store._db.execute(
+        "SELECT source, story_id FROM items WHERE on_topic = 1 AND copy_of IS NULL"
+    ).fetchall()
+    stories: dict[int, set[str]] = {}
+    for source, story in rows:
+        stories.setdefault(story, set()).add(source)
+    present = {source for source, _ in rows}
+    found = _pairs(stories.values())
+    true = _pairs({s for s in group if s in present} for group in truth["events"])
+    hits = found & true
+    return {
+        "event_pairs_true": len(true),
+        "event_pairs_found": len(found),
+        "event_precision": len(hits) / len(found) if found else 1.0,
+        "event_recall": len(hits) / len(true) if true else 1.0,
+    }
+
+
 def _pairs(clusters: Iterable[set[str]]) -> set[frozenset[str]]:
     return {frozenset(pair) for members in clusters for pair in combinations(sorted(members), 2)}
 
@@ -182,11 +218,13 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
         times = []
         signature_rows = store.signature_rows
         report = IngestReport()
+        cpu = []
         for item, ready in zip(items, prepared, strict=True):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             with store.transaction():
                 pipeline._store(item, ready, report, state=None)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - used)
         rows_per_item = (store.signature_rows - signature_rows) / len(items)
         statements = count_statements(pipeline, prepared[:30])
         known = json.loads(Path(truth).read_text())
@@ -199,6 +237,7 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
         "median_ms": statistics.median(times) * 1e3,
         "p90_ms": times[int(len(times) * 0.9)] * 1e3,
         "mean_ms": statistics.fmean(times) * 1e3,
+        "cpu_median_ms": statistics.median(cpu) * 1e3,
         "signature_rows_per_item": rows_per_item,
         "statements_per_match": statements,
         "probe_copies": found,
@@ -309,7 +348,16 @@ def _timed_builds(pipeline: Pipeline, repeat: int) -> dict:
     }
 
 
+def corpus(folder: str, n: int, seed: int, probe_sets: int) -> dict:
+    """Generate (or reuse) the corpus; in its own process, as it holds every article."""
+    from tests.bench.corpus import generate
+
+    truth = generate(Path(folder), n, seed=seed, probe_sets=probe_sets)
+    return {"copies": len(truth["copies"]), "events": len(truth["events"])}
+
+
 PHASES = {
+    "corpus": corpus,
     "floor": floor,
     "ingest": ingest,
     "probe": probe,

@@ -32,7 +32,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.bench.corpus import ARTICLES_PER_DAY, generate, probe_folder, truth_file
+from tests.bench.corpus import ARTICLES_PER_DAY, probe_folder, truth_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> dict:
     sizes = sorted(h for h in args.history if h > args.n)
     started = time.perf_counter()
     print(f"corpus: {args.n} articles in {folder} …", file=sys.stderr)
-    generate(folder, args.n, seed=args.seed, probe_sets=len(sizes) + 1)
+    phase("corpus", folder=str(folder), n=args.n, seed=args.seed, probe_sets=len(sizes) + 1)
     truth = str(truth_file(folder))
     command = " ".join(["python -m tests.bench", *sys.argv[1:]])
     result: dict = {"machine": machine(), "n": args.n, "command": command}
@@ -157,6 +157,11 @@ def table(result: dict) -> str:
     precision, recall = ingest["precision"], ingest["recall"]
     add("copy detection precision", f"{precision:.4f}", "≥ 0.99", precision >= 0.99)
     add("copy detection recall", f"{recall:.4f}", "≥ 0.95", recall >= 0.95)
+    if "event_precision" in ingest:
+        add(
+            "  story grouping of event reports: pair precision / recall",
+            f"{ingest['event_precision']:.3f} / {ingest['event_recall']:.3f}",
+        )
     for p in probes:
         stored = f"{p['stored']:,}"
         add(
@@ -165,6 +170,8 @@ def table(result: dict) -> str:
             "< 2 ms",
             p["median_ms"] < 2,
         )
+        if "cpu_median_ms" in p:
+            add("  CPU time per item (median)", f"{p['cpu_median_ms']:.2f} ms")
         add(
             "  statements per match; signature rows read per item",
             f"{p['statements_per_match']:.1f}; {p['signature_rows_per_item']:.1f}",
