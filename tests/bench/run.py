@@ -170,6 +170,11 @@ def table(result: dict) -> str:
             "< 2 ms",
             p["median_ms"] < 2,
         )
+        if "p99_ms" in p:
+            add(
+                "  p99; slowest (WAL checkpoints)",
+                f"{p['p99_ms']:.0f} ms; {max(p['slowest_ms']):.0f} ms",
+            )
         if "cpu_median_ms" in p:
             add("  CPU time per item (median)", f"{p['cpu_median_ms']:.2f} ms")
         add(
