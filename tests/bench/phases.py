@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from itertools import combinations
+from itertools import combinations, islice
 from pathlib import Path
 
 from digest.config import Config, load_config
@@ -244,6 +244,8 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
         "p99_ms": times[int(len(times) * 0.99)] * 1e3,
         "slowest_ms": [t * 1e3 for t in times[-5:]],
         "cpu_median_ms": statistics.median(cpu) * 1e3,
+        "times_ms": [t * 1e3 for t in times],
+        "cpu_ms": [t * 1e3 for t in cpu],
         "signature_rows_per_item": rows_per_item,
         "statements_per_match": statements,
         "probe_copies": found,
@@ -291,7 +293,7 @@ def probe_copies(pipeline: Pipeline, truth: dict, sources: list[str]) -> dict:
 def synthesise(db: str, total: int, per_day: int) -> dict:
     from tests.bench.history import synthesise as run
 
-    config = load_config(Path(db).with_suffix(".toml"))
+    config = config_for(Path(db).parent, Path(db))
     pipeline = open_pipeline(config, clock=clock)
     with pipeline.store:
         seconds = run(pipeline.store, total=total, per_day=per_day, bands=config.dedup.bands)
@@ -362,8 +364,61 @@ def corpus(folder: str, n: int, seed: int, probe_sets: int) -> dict:
     return {"copies": len(truth["copies"]), "events": len(truth["events"])}
 
 
+# -- the profile ----------------------------------------------------------------------
+
+
+def stages(folder: str, limit: int = 2000) -> dict:
+    """CPU per article of each preparing stage, in one process, on the first ``limit`` files.
+
+    The profile that says where cold ingest's time goes (the main process's
+    share, matching and storing, is the ingest phase's ``main_cpu_ms_per_doc``).
+    """
+    from digest.clean import clean
+    from digest.features import FeatureExtractor
+    from digest.models import SourceItem
+    from digest.topic import classify, load_terms
+
+    config = config_for(Path(folder), Path(folder).with_suffix(".stages.sqlite"))
+    terms = load_terms(config.topic.terms)
+    extractor = FeatureExtractor(config.dedup, terms, config.digest.tz)
+    items = [
+        e
+        for e in islice(scan_folders([Path(folder)], max_bytes=10**7), limit)
+        if isinstance(e, SourceItem)
+    ]
+    tz, now = config.digest.tz, clock()
+    for item in items[:20]:  # first calls load stop lists, stemmers, date parsers
+        extractor.features(clean(item, now=now, tz=tz))
+
+    def timed(step):  # CPU seconds per article of step(x) over the articles
+        def run(values: list) -> tuple[list, float]:
+            started = time.process_time()
+            out = [step(v) for v in values]
+            return out, (time.process_time() - started) / len(items) * 1e3
+
+        return run
+
+    articles, clean_ms = timed(lambda i: clean(i, now=now, tz=tz))(items)
+    decisions, topic_ms = timed(lambda a: classify(a, terms))(articles)
+    on_topic = [a for a, d in zip(articles, decisions, strict=True) if d.on_topic]
+    tokens, tokenise_ms = timed(lambda a: shingle_words(a.text))(on_topic)
+    _, signature_ms = timed(extractor.signature)(tokens)
+    _, event_ms = timed(extractor.event_terms)(on_topic)
+    _, features_ms = timed(extractor.features)(on_topic)
+    return {
+        "articles": len(items),
+        "clean_ms": clean_ms,
+        "topic_ms": topic_ms,
+        "features_ms": features_ms,
+        "tokenise_ms": tokenise_ms,
+        "shingle_minhash_ms": signature_ms,
+        "event_terms_ms": event_ms,
+    }
+
+
 PHASES = {
     "corpus": corpus,
+    "stages": stages,
     "floor": floor,
     "ingest": ingest,
     "probe": probe,

@@ -2,14 +2,16 @@
 
 One run measures, side by side on the same machine and corpus:
 
-1. the **floor**: read + tokenise + shingle every file, one core;
+1. the **floor**: read + tokenise + shingle every file, one core; and the
+   **profile**: CPU per article of clean, topic and features in one process;
 2. **cold ingest** of the corpus into an empty store, end to end (clean,
    topic, dedup, store), with ``[ingest] workers = 0`` (every core), and the
    precision and recall of copy detection against the generator's truth;
 3. the cost of **one new item** (match and store, commit included) against
    the stored history at each ``--history`` size: the ingested corpus first,
-   then synthetic history added in bulk (see :mod:`tests.bench.history`);
-   with the index's bytes per article, statements per match, signature rows
+   then synthetic history added in bulk (see :mod:`tests.bench.history`),
+   in ``--repeat`` rounds that visit every size in turn (see
+   :func:`probe_rounds`); with the index's bytes per article, statements per match, signature rows
    read per match, and the process's peak resident memory at that size;
 4. composing and rendering the **digest** (30 stories) from the store.
 
@@ -26,6 +28,7 @@ import json
 import os
 import platform
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -35,6 +38,7 @@ from pathlib import Path
 from tests.bench.corpus import ARTICLES_PER_DAY, probe_folder, truth_file
 
 ROOT = Path(__file__).resolve().parents[2]
+FEATURE_STEPS = ("tokenise_ms", "shingle_minhash_ms", "event_terms_ms")
 
 
 def phase(name: str, **args: object) -> dict:
@@ -78,13 +82,17 @@ def run(args: argparse.Namespace) -> dict:
     sizes = sorted(h for h in args.history if h > args.n)
     started = time.perf_counter()
     print(f"corpus: {args.n} articles in {folder} …", file=sys.stderr)
-    phase("corpus", folder=str(folder), n=args.n, seed=args.seed, probe_sets=len(sizes) + 1)
+    # Each store sees a different probe set in each round (their items must be new to it).
+    sets = max(len(sizes) + 1, args.repeat)
+    phase("corpus", folder=str(folder), n=args.n, seed=args.seed, probe_sets=sets)
     truth = str(truth_file(folder))
     command = " ".join(["python -m tests.bench", *sys.argv[1:]])
     result: dict = {"machine": machine(), "n": args.n, "command": command}
     print("floor …", file=sys.stderr)
     floors = [phase("floor", folder=str(folder)) for _ in range(args.repeat)]
     result["floor"] = _median(floors, "docs_per_s")
+    print("profile of the preparing stages …", file=sys.stderr)
+    result["stages"] = phase("stages", folder=str(folder))
     db = work / f"ingest-{args.n}.sqlite"
     ingests = []
     for attempt in range(args.repeat):
@@ -93,24 +101,75 @@ def run(args: argparse.Namespace) -> dict:
             phase("ingest", folder=str(folder), db=str(db), truth=truth, workers=args.workers)
         )
     result["ingest"] = _median(ingests, "docs_per_s")
-    history = work / "history.sqlite"
-    _copy(db, history)
-    probes = probe_folder(folder)
-    result["probes"] = []
-    for number, size in enumerate([0, *sizes]):
-        if size:
-            print(f"history: synthesising up to {size:,} items …", file=sys.stderr)
-            result.setdefault("synthesis", []).append(
-                phase("synthesise", db=str(history), total=size, per_day=ARTICLES_PER_DAY)
-            )
-        print(f"one new item against the history (set {number}) …", file=sys.stderr)
-        result["probes"].append(
-            phase("probe", db=str(history), probes=str(probes), prefix=f"p{number}_", truth=truth)
-        )
+    result["probes"], result["synthesis"] = probe_rounds(args, work, db, sizes, sets, truth=truth)
     print("digest …", file=sys.stderr)
     result["digest"] = phase("digest", db=str(db), repeat=3)
     result["seconds"] = time.perf_counter() - started
     return result
+
+
+def probe_rounds(
+    args: argparse.Namespace, work: Path, db: Path, sizes: list[int], sets: int, *, truth: str
+) -> tuple[list[dict], list[dict]]:
+    """The one-new-item cost at every history size, measured in interleaved rounds.
+
+    The stored history is grown once (the ingested corpus, then synthetic
+    items up to each size), with a snapshot kept at each size. Then each
+    round probes every snapshot in turn, each with a probe set it has not
+    seen, so that a slow minute on a shared machine falls on every size
+    alike rather than on whichever size happened to be measured then; the
+    figures pool all rounds.
+    """
+    history = work / "history.sqlite"
+    _copy(db, history)
+    stores: list[Path] = []
+    synthesis = []
+    for number, size in enumerate([0, *sizes]):
+        if size:
+            print(f"history: synthesising up to {size:,} items …", file=sys.stderr)
+            synthesis.append(
+                phase("synthesise", db=str(history), total=size, per_day=ARTICLES_PER_DAY)
+            )
+        if number < len(sizes):
+            stores.append(work / f"history-{number}.sqlite")
+            _copy(history, stores[-1])
+        else:
+            stores.append(history)
+    probes = str(probe_folder(Path(args.work) / f"corpus-{args.n}"))
+    runs: list[list[dict]] = [[] for _ in stores]
+    for round_ in range(args.repeat):
+        for number, store in enumerate(stores):
+            chosen = (number + round_) % sets
+            print(
+                f"one new item: round {round_ + 1}/{args.repeat}, history {number + 1} of "
+                f"{len(stores)}, probe set {chosen} …",
+                file=sys.stderr,
+            )
+            runs[number].append(
+                phase("probe", db=str(store), probes=probes, prefix=f"p{chosen}_", truth=truth)
+            )
+    return [_pooled(r) for r in runs], synthesis
+
+
+def _pooled(runs: list[dict]) -> dict:
+    """One size's probe figures over all its rounds (the last round's sizes and plans)."""
+    times = sorted(t for r in runs for t in r["times_ms"])
+    cpu = [t for r in runs for t in r["cpu_ms"]]
+    pooled = {k: v for k, v in runs[-1].items() if k not in ("times_ms", "cpu_ms")}
+    pooled.update(
+        probes=len(times),
+        rounds=len(runs),
+        median_ms=statistics.median(times),
+        p90_ms=times[int(len(times) * 0.9)],
+        p99_ms=times[int(len(times) * 0.99)],
+        mean_ms=statistics.fmean(times),
+        slowest_ms=times[-5:],
+        cpu_median_ms=statistics.median(cpu),
+        round_medians_ms=[r["median_ms"] for r in runs],
+        probe_copies={k: sum(r["probe_copies"][k] for r in runs) for k in ("copies", "found")},
+        peak_rss_mb=max(r["peak_rss_mb"] for r in runs),
+    )
+    return pooled
 
 
 def _median(runs: list[dict], key: str) -> dict:
@@ -153,6 +212,16 @@ def table(result: dict) -> str:
         "met" if ingest["docs_per_s"] >= max(3000, floor) else "NOT met",
     )
     add("  main process CPU per item", f"{ingest['main_cpu_ms_per_doc']:.2f} ms")
+    if "stages" in result:
+        s = result["stages"]
+        add(
+            f"  CPU per item, 1 process ({s['articles']:,} files): clean / topic / features",
+            f"{s['clean_ms']:.2f} / {s['topic_ms']:.2f} / {s['features_ms']:.2f} ms",
+        )
+        add(
+            "    features: tokenise / shingle + MinHash / event terms",
+            " / ".join(f"{s[k]:.2f}" for k in FEATURE_STEPS) + " ms",
+        )
     add("  peak RSS, main process", f"{ingest['peak_rss_mb']:.0f} MB")
     precision, recall = ingest["precision"], ingest["recall"]
     add("copy detection precision", f"{precision:.4f}", "≥ 0.99", precision >= 0.99)
@@ -174,6 +243,11 @@ def table(result: dict) -> str:
             add(
                 "  p99; slowest (WAL checkpoints)",
                 f"{p['p99_ms']:.0f} ms; {max(p['slowest_ms']):.0f} ms",
+            )
+        if "round_medians_ms" in p:
+            add(
+                f"  median of each round ({p['probes']} items in all)",
+                " / ".join(f"{m:.2f}" for m in p["round_medians_ms"]) + " ms",
             )
         if "cpu_median_ms" in p:
             add("  CPU time per item (median)", f"{p['cpu_median_ms']:.2f} ms")
