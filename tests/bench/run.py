@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> dict:
     result["ingest"] = _median(ingests, "docs_per_s")
     result["probes"], result["synthesis"] = probe_rounds(args, work, db, sizes, sets, truth=truth)
     print("digest …", file=sys.stderr)
-    result["digest"] = phase("digest", db=str(db), repeat=3)
+    result["digest"] = phase("digest", db=str(db), repeat=11)
     result["seconds"] = time.perf_counter() - started
     return result
 
