@@ -319,6 +319,8 @@ class IndexTables:
         gets a story of its own and no text (as if already pruned of it).
         """
         db = self._db
+        if not db.in_transaction:
+            raise RuntimeError("bulk_load must run inside Store.transaction()")
         db.execute("CREATE TEMP TABLE IF NOT EXISTS lsh_load (key, item_id)")
         db.execute("CREATE TEMP TABLE IF NOT EXISTS event_load (term, day, item_id)")
         df: dict[int, int] = {}

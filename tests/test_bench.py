@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL_RUN = ("--n", "300", "--history", "2500", "--repeat", "1")
+SMALL_RUN = ("--n", "300", "--history", "2500", "--repeat", "2")
 TARGETS = (
     "cold ingest end to end",
     "copy detection precision",
@@ -47,8 +47,10 @@ def test_the_benchmark_command_runs_and_reports_every_target(tmp_path: Path) -> 
     assert ingest["copy_pairs_true"] > 20
     assert ingest["precision"] >= 0.99 and ingest["recall"] >= 0.95
     stored = [p["stored"] for p in result["probes"]]
-    assert stored[0] == 300 and stored[-1] >= 2500
+    assert stored == [300, 2500]
     for probe in result["probes"]:
+        # Two rounds, each with a probe set this history had not seen: all new items.
+        assert probe["rounds"] == 2 and probe["probes"] == probe["new"] == 600
         assert probe["statements_per_match"] == result["probes"][0]["statements_per_match"]
         assert probe["probe_copies"]["found"] == probe["probe_copies"]["copies"] > 0
     assert result["digest"]["stories"] == 30

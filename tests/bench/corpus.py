@@ -308,8 +308,9 @@ class Generator:
     def probes(self, originals: list[Doc], sets: int, per_set: int) -> list[Doc]:
         """New items to match against a stored corpus: copies, event reports, distinct.
 
-        Each set is used once (against one history size), since a matched
-        probe becomes part of the history. Names start with ``p<set>_``.
+        A store sees each set at most once, since a matched probe becomes part
+        of its history (the benchmark rotates sets over its history snapshots
+        round by round). Names start with ``p<set>_``.
         """
         out: list[Doc] = []
         for number in range(sets):

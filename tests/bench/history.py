@@ -16,7 +16,7 @@ the same density at every size, as a service that has run for months would):
   the store), so the terms' frequencies and postings follow real text;
 * it has no text (as if pruned), since matching never reads it.
 
-A million items take a few minutes and about 1.5 GB of disk.
+A million items take a few minutes and about 2 GB of disk.
 """
 
 from __future__ import annotations

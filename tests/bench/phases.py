@@ -8,6 +8,7 @@ real run. Each function takes and returns plain JSON-able values.
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import shutil
@@ -198,6 +199,11 @@ def _pairs(clusters: Iterable[set[str]]) -> set[frozenset[str]]:
 # -- one new item against the stored history -------------------------------------------
 
 
+def percentile(ordered: list[float], q: float) -> float:
+    """The nearest-rank percentile of an ascending list."""
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
 def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
     """Match and store new items one at a time, each in its own transaction, as the service does.
 
@@ -238,10 +244,11 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
     return {
         "stored": stored,
         "probes": len(items),
+        "new": report.new,
         "median_ms": statistics.median(times) * 1e3,
-        "p90_ms": times[int(len(times) * 0.9)] * 1e3,
+        "p90_ms": percentile(times, 0.9) * 1e3,
         "mean_ms": statistics.fmean(times) * 1e3,
-        "p99_ms": times[int(len(times) * 0.99)] * 1e3,
+        "p99_ms": percentile(times, 0.99) * 1e3,
         "slowest_ms": [t * 1e3 for t in times[-5:]],
         "cpu_median_ms": statistics.median(cpu) * 1e3,
         "times_ms": [t * 1e3 for t in times],
@@ -353,8 +360,9 @@ def _timed_builds(pipeline: Pipeline, repeat: int) -> dict:
         "build_ms": [b * 1e3 for b in builds],
         "render_ms": [r * 1e3 for r in renders],
         "first_ms": totals[0],
-        # The median of the calls after the first, which fills caches (Jinja2's
-        # compiled templates, premailer's parsed CSS).
+        # The median of the calls after the first, which reads this selection's
+        # rows from disk (Jinja2 and premailer were warmed by the build of
+        # everything unsent, which the day's digest follows).
         "warm_ms": statistics.median(totals[1:] or totals),
     }
 

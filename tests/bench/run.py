@@ -152,16 +152,24 @@ def probe_rounds(
 
 
 def _pooled(runs: list[dict]) -> dict:
-    """One size's probe figures over all its rounds (the last round's sizes and plans)."""
+    """One size's probe figures over all its rounds.
+
+    ``stored`` is the snapshot's size before the first round (each round adds
+    its 300 probes); index sizes and plans are the last round's.
+    """
+    from tests.bench.phases import percentile
+
     times = sorted(t for r in runs for t in r["times_ms"])
     cpu = [t for r in runs for t in r["cpu_ms"]]
     pooled = {k: v for k, v in runs[-1].items() if k not in ("times_ms", "cpu_ms")}
     pooled.update(
+        stored=runs[0]["stored"],
         probes=len(times),
+        new=sum(r["new"] for r in runs),
         rounds=len(runs),
         median_ms=statistics.median(times),
-        p90_ms=times[int(len(times) * 0.9)],
-        p99_ms=times[int(len(times) * 0.99)],
+        p90_ms=percentile(times, 0.9),
+        p99_ms=percentile(times, 0.99),
         mean_ms=statistics.fmean(times),
         slowest_ms=times[-5:],
         cpu_median_ms=statistics.median(cpu),
@@ -312,6 +320,13 @@ def table(result: dict) -> str:
     return "\n".join([title, f"$ {result['command']}", "", *lines])
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--n", type=int, default=10_000, help="articles in the corpus")
@@ -321,7 +336,12 @@ def main(argv: list[str] | None = None) -> None:
         default=[10_000, 100_000, 1_000_000],
         help="stored-history sizes for the one-new-item cost (comma-separated)",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and the ingest")
+    parser.add_argument(
+        "--repeat",
+        type=_positive,
+        default=3,
+        help="runs of the floor and the ingest, and rounds of new items at each history size",
+    )
     parser.add_argument("--workers", type=int, default=0, help="[ingest] workers (0: every core)")
     parser.add_argument("--seed", type=int, default=20250630)
     parser.add_argument("--work", default="/tmp/digest-bench", help="folder for corpus and stores")
