@@ -22,15 +22,41 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-def write_config(
-    tmp_path: Path, body: str = "", *, seeds: bool = True, feeds: tuple[str, ...] = ()
-) -> Path:
-    """A config file in tmp_path whose store, folders and outputs all live in tmp_path."""
+# Chrome of the seeds that must not survive in an article's text or title.
+SEED_CHROME = [
+    "Leave a Reply",
+    "Tinggalkan Balasan",
+    "POSVIRAL hadir di saluran whatsapp",
+    "Tele Grup",
+    "Channel WA",
+    "shotsgoal",
+    "pulsabanner",
+    "Baca juga",
+    "Copyright ©",
+    "Related Posts",
+    "Regulasi AI Global 2026",
+    "PDIP Tolak Pilkada",
+    "Sumber foto",
+    "All rights reserved",
+    "Required fields",
+]
+
+
+def article_folder(tmp_path: Path, *, seeds: bool) -> Path:
+    """``tmp_path/articles``, the watched folder of test configs, with the seeds if asked."""
     folder = tmp_path / "articles"
     folder.mkdir(exist_ok=True)
     if seeds:
         for seed in SEEDS.iterdir():
             shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def write_config(
+    tmp_path: Path, body: str = "", *, seeds: bool = True, feeds: tuple[str, ...] = ()
+) -> Path:
+    """A config file in tmp_path whose store, folders and outputs all live in tmp_path."""
+    article_folder(tmp_path, seeds=seeds)
     path = tmp_path / "digest.toml"
     topic = ROOT / "config" / "topic.toml"
     path.write_text(

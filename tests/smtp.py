@@ -25,7 +25,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, article_folder
 
 TOPIC = ROOT / "config" / "topic.toml"
 USER, PASSWORD = "digest", "s3cret-пароль"
@@ -157,11 +157,7 @@ def smtp_config(
     seeds: bool = True,
 ) -> Path:
     """A config delivering by SMTP to 127.0.0.1:port; store, folders and outputs in tmp_path."""
-    folder = tmp_path / "articles"
-    folder.mkdir(exist_ok=True)
-    if seeds:
-        for seed in SEEDS.iterdir():
-            shutil.copy(seed, folder / seed.name)
+    article_folder(tmp_path, seeds=seeds)
     path = tmp_path / "digest.toml"
     path.write_text(
         f"""

@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from digest.clean import clean
 from digest.models import Article, SourceItem
+from tests.conftest import SEED_CHROME, SEEDS
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=JAKARTA)
 MTIME = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 WIB = timezone(timedelta(hours=7))
-
-# Chrome of the seeds that must not survive in an article's text or title.
-SEED_CHROME = [
-    "Leave a Reply",
-    "Tinggalkan Balasan",
-    "POSVIRAL hadir di saluran whatsapp",
-    "Tele Grup",
-    "Channel WA",
-    "shotsgoal",
-    "pulsabanner",
-    "Baca juga",
-    "Copyright ©",
-    "Related Posts",
-    "Regulasi AI Global 2026",
-    "PDIP Tolak Pilkada",
-    "Sumber foto",
-    "All rights reserved",
-    "Required fields",
-]
 
 SEED_EXPECTATIONS = {
     "000_f073430dd492f4b3.txt": {

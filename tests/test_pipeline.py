@@ -11,22 +11,7 @@ import pytest
 
 from digest.config import load_config
 from digest.pipeline import open_pipeline
-from tests.conftest import SEEDS, fixed_clock
-
-CHROME = [
-    "Leave a Reply",
-    "Tinggalkan Balasan",
-    "POSVIRAL hadir di saluran whatsapp",
-    "Tele Grup",
-    "Channel WA",
-    "shotsgoal",
-    "pulsabanner",
-    "Baca juga",
-    "Copyright ©",
-    "Related Posts",
-    "Regulasi AI Global 2026",
-    "PDIP Tolak Pilkada",
-]
+from tests.conftest import SEED_CHROME, SEEDS, fixed_clock
 
 HEADLINES = {
     "000": "Mengejutkan! Korea Utara Kirim Pasukan ke Rusia, Putin Ucapkan Terima Kasih",
@@ -72,7 +57,7 @@ def test_no_site_chrome_reaches_the_digest(pipeline) -> None:
     rendered = pipeline.render(pipeline.build().digest)
     html_text = re.sub(r"<[^>]+>", " ", rendered.html)
     for part in (html_text, rendered.text):
-        for chrome in CHROME:
+        for chrome in SEED_CHROME:
             assert chrome.lower() not in part.lower(), chrome
     assert "Korea Utara kirim pasukan ke Rusia" in rendered.text
 

@@ -8,7 +8,6 @@ real run. Each function takes and returns plain JSON-able values.
 from __future__ import annotations
 
 import json
-import math
 import os
 import resource
 import shutil
@@ -199,11 +198,6 @@ def _pairs(clusters: Iterable[set[str]]) -> set[frozenset[str]]:
 # -- one new item against the stored history -------------------------------------------
 
 
-def percentile(ordered: list[float], q: float) -> float:
-    """The nearest-rank percentile of an ascending list."""
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
     """Match and store new items one at a time, each in its own transaction, as the service does.
 
@@ -240,17 +234,11 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
         known = json.loads(Path(truth).read_text())
         found = probe_copies(pipeline, known, [i.source for i in items])
         index = store.index_bytes()
-    times.sort()
     return {
         "stored": stored,
         "probes": len(items),
         "new": report.new,
-        "median_ms": statistics.median(times) * 1e3,
-        "p90_ms": percentile(times, 0.9) * 1e3,
-        "mean_ms": statistics.fmean(times) * 1e3,
-        "p99_ms": percentile(times, 0.99) * 1e3,
-        "slowest_ms": [t * 1e3 for t in times[-5:]],
-        "cpu_median_ms": statistics.median(cpu) * 1e3,
+        # Raw, in order: tests.bench.run pools the rounds and summarises them.
         "times_ms": [t * 1e3 for t in times],
         "cpu_ms": [t * 1e3 for t in cpu],
         "signature_rows_per_item": rows_per_item,

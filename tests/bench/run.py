@@ -11,8 +11,9 @@ One run measures, side by side on the same machine and corpus:
    the stored history at each ``--history`` size: the ingested corpus first,
    then synthetic history added in bulk (see :mod:`tests.bench.history`),
    in ``--repeat`` rounds that visit every size in turn (see
-   :func:`probe_rounds`); with the index's bytes per article, statements per match, signature rows
-   read per match, and the process's peak resident memory at that size;
+   :func:`probe_rounds`); with the index's bytes per article, statements per
+   match, signature rows read per match, and the process's peak resident
+   memory at that size;
 4. composing and rendering the **digest** (30 stories) from the store.
 
 It prints a table (each rate also as a ratio to the floor, each target met or
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sqlite3
@@ -101,7 +103,9 @@ def run(args: argparse.Namespace) -> dict:
             phase("ingest", folder=str(folder), db=str(db), truth=truth, workers=args.workers)
         )
     result["ingest"] = _median(ingests, "docs_per_s")
-    result["probes"], result["synthesis"] = probe_rounds(args, work, db, sizes, sets, truth=truth)
+    result["probes"], result["synthesis"] = probe_rounds(
+        args, work, db, probe_folder(folder), sizes, sets, truth=truth
+    )
     print("digest …", file=sys.stderr)
     result["digest"] = phase("digest", db=str(db), repeat=11)
     result["seconds"] = time.perf_counter() - started
@@ -109,7 +113,14 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def probe_rounds(
-    args: argparse.Namespace, work: Path, db: Path, sizes: list[int], sets: int, *, truth: str
+    args: argparse.Namespace,
+    work: Path,
+    db: Path,
+    probes: Path,
+    sizes: list[int],
+    sets: int,
+    *,
+    truth: str,
 ) -> tuple[list[dict], list[dict]]:
     """The one-new-item cost at every history size, measured in interleaved rounds.
 
@@ -135,7 +146,6 @@ def probe_rounds(
             _copy(history, stores[-1])
         else:
             stores.append(history)
-    probes = str(probe_folder(Path(args.work) / f"corpus-{args.n}"))
     runs: list[list[dict]] = [[] for _ in stores]
     for round_ in range(args.repeat):
         for number, store in enumerate(stores):
@@ -146,7 +156,7 @@ def probe_rounds(
                 file=sys.stderr,
             )
             runs[number].append(
-                phase("probe", db=str(store), probes=probes, prefix=f"p{chosen}_", truth=truth)
+                phase("probe", db=str(store), probes=str(probes), prefix=f"p{chosen}_", truth=truth)
             )
     return [_pooled(r) for r in runs], synthesis
 
@@ -157,8 +167,6 @@ def _pooled(runs: list[dict]) -> dict:
     ``stored`` is the snapshot's size before the first round (each round adds
     its 300 probes); index sizes and plans are the last round's.
     """
-    from tests.bench.phases import percentile
-
     times = sorted(t for r in runs for t in r["times_ms"])
     cpu = [t for r in runs for t in r["cpu_ms"]]
     pooled = {k: v for k, v in runs[-1].items() if k not in ("times_ms", "cpu_ms")}
@@ -173,11 +181,16 @@ def _pooled(runs: list[dict]) -> dict:
         mean_ms=statistics.fmean(times),
         slowest_ms=times[-5:],
         cpu_median_ms=statistics.median(cpu),
-        round_medians_ms=[r["median_ms"] for r in runs],
+        round_medians_ms=[statistics.median(r["times_ms"]) for r in runs],
         probe_copies={k: sum(r["probe_copies"][k] for r in runs) for k in ("copies", "found")},
         peak_rss_mb=max(r["peak_rss_mb"] for r in runs),
     )
     return pooled
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    """The nearest-rank percentile of an ascending list."""
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def _median(runs: list[dict], key: str) -> dict:
