@@ -4,7 +4,7 @@ Data flows one way, one module per stage::
 
     sources/ (folder, feeds) → clean → topic → dedup → store → compose → render → deliver
 
-driven by :mod:`digest.pipeline`. The version has one source of truth: the
+driven by :mod:`digest.jobs`. The version has one source of truth: the
 installed package metadata.
 """
 

@@ -85,7 +85,7 @@ def main(ctx: click.Context, log_level: str, config_path: str | None) -> None:
 
 
 def _pipeline(config: Config):
-    from digest.pipeline import open_pipeline
+    from digest.jobs import open_pipeline
 
     return open_pipeline(config)
 
@@ -115,7 +115,7 @@ def ingest(config: Config) -> None:
 @command
 def build(config: Config, out: str | None, fmt: str, include_sent: bool) -> None:
     """Ingest, then compose the digest of what has not been sent; send and mark nothing."""
-    from digest.deliver import message_for
+    from digest.delivery.outbox import message_for
 
     pipeline = _pipeline(config)
     with pipeline.store:
@@ -139,7 +139,7 @@ def build(config: Config, out: str | None, fmt: str, include_sent: bool) -> None
 @command
 def send(config: Config, dry_run: bool) -> None:
     """Ingest, build the digest of what is new, deliver it, and record it as sent."""
-    from digest.deliver import send_digest
+    from digest.delivery.outbox import send_digest
 
     pipeline = _pipeline(config)
     with pipeline.store:
@@ -154,7 +154,7 @@ def send(config: Config, dry_run: bool) -> None:
 @command
 def run(config: Config) -> None:
     """Run in the foreground as a service: the digest on schedule, new articles as they come."""
-    from digest.service import run_service
+    from digest.service.scheduler import run_service
 
     root = click.get_current_context().find_root()
     if root.get_parameter_source("log_level") is click.core.ParameterSource.DEFAULT:
@@ -167,7 +167,7 @@ def run(config: Config) -> None:
 @command
 def status(config: Config, as_json: bool) -> None:
     """Counts of items and stories, skipped files with reasons, the last digest, the outbox."""
-    from digest.status import gather
+    from digest.service.status import gather
 
     pipeline = _pipeline(config)
     with pipeline.store:
@@ -175,7 +175,7 @@ def status(config: Config, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
-    from digest.status import format_status
+    from digest.service.status import format_status
 
     click.echo(format_status(info))
 
@@ -191,7 +191,7 @@ def status(config: Config, as_json: bool) -> None:
 @command
 def preview(config: Config, port: int | None, open_browser: bool) -> None:
     """Serve the next digest, the archive and an inspector on 127.0.0.1, with live reload."""
-    from digest.preview import serve
+    from digest.preview.server import serve
 
     serve(config, port=port, open_browser=open_browser, announce=click.echo)
 
@@ -205,7 +205,7 @@ def feeds() -> None:
 @command
 def feeds_list(config: Config) -> None:
     """Every configured feed with its status, entries, failures and last error."""
-    from digest.sources.feeds import feed_rows, format_feeds
+    from digest.ingest.sources.feeds import feed_rows, format_feeds
     from digest.store import Store
 
     with Store(config.store.path) as store:
@@ -217,7 +217,7 @@ def feeds_list(config: Config) -> None:
 @command
 def feeds_check(config: Config) -> None:
     """Fetch every feed now (due or not) and ingest it; exit 1 if any feed failed."""
-    from digest.sources.feeds import feed_rows, format_feeds
+    from digest.ingest.sources.feeds import feed_rows, format_feeds
 
     pipeline = _pipeline(config)
     with pipeline.store:
@@ -234,7 +234,7 @@ def feeds_check(config: Config) -> None:
 @command
 def feeds_import(config: Config, opml_file: str) -> None:
     """Merge the feeds of OPML_FILE into the OPML file named by [sources] opml."""
-    from digest.sources.opml import import_opml
+    from digest.ingest.sources.opml import import_opml
 
     result = import_opml(config, Path(opml_file))
     click.echo(
@@ -252,6 +252,6 @@ def feeds_import(config: Config, opml_file: str) -> None:
 @command
 def feeds_export(config: Config, out: str | None) -> None:
     """Print OPML of every configured feed ([sources] feeds and opml)."""
-    from digest.sources.feeds import export_feeds
+    from digest.ingest.sources.feeds import export_feeds
 
     _emit(export_feeds(config), out)

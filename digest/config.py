@@ -408,7 +408,7 @@ def _check(config: Config, where: str | None) -> None:
     if schedule.misfire_grace_seconds < 1:
         fail("must be at least 1", "[schedule] misfire_grace_seconds")
     try:
-        from digest.schedule import parse_cron
+        from digest.service.schedule import parse_cron
 
         parse_cron(schedule.digest, config.digest.tz)
     except ValueError as exc:

@@ -91,7 +91,7 @@ def config(config_path: Path) -> Config:
 
 @pytest.fixture
 def pipeline(config: Config):
-    from digest.pipeline import open_pipeline
+    from digest.jobs import open_pipeline
 
     p = open_pipeline(config, clock=fixed_clock)
     yield p

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.clean import clean
+from digest.ingest.clean import clean
 from digest.models import Article, SourceItem
 from tests.conftest import SEED_CHROME, SEEDS
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.compose import MAX_SUMMARY_CHARS, compose, split_sentences, summarize
 from digest.models import Copy, Excluded, Story, StoryItem
+from digest.output.compose import MAX_SUMMARY_CHARS, compose, split_sentences, summarize
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.clean import clean
 from digest.config import DedupConfig
-from digest.dedup import COPY_CANDIDATES_VERIFIED, Deduplicator
-from digest.features import (
+from digest.ingest.clean import clean
+from digest.ingest.features import (
     FeatureExtractor,
     Features,
     band_keys,
@@ -23,11 +22,12 @@ from digest.features import (
     signature_similarity,
     term_key,
 )
+from digest.ingest.sources.folder import scan_folders
+from digest.ingest.topic import load_terms
 from digest.models import Article, TopicDecision
-from digest.sources.folder import scan_folders
 from digest.store import Store, day_number
-from digest.store_index import KEY_TYPE, WEIGHT_TYPE, BulkEntry
-from digest.topic import load_terms
+from digest.store.index import KEY_TYPE, WEIGHT_TYPE, BulkEntry
+from digest.stories.dedup import COPY_CANDIDATES_VERIFIED, Deduplicator
 from tests.conftest import NOW, ROOT, SEEDS
 
 TZ = ZoneInfo("Asia/Jakarta")

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from digest.config import ENV_SMTP_PASSWORD, load_config
-from digest.deliver import retry_pending, send_digest
-from digest.pipeline import Pipeline, open_pipeline
-from digest.status import format_status, gather
+from digest.delivery.outbox import retry_pending, send_digest
+from digest.jobs import Pipeline, open_pipeline
+from digest.service.status import format_status, gather
 from tests.conftest import NOW
 from tests.smtp import (
     JOINING_ARTICLE,

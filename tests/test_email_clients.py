@@ -16,7 +16,7 @@ import pytest
 from lxml import html as lxml_html
 
 from digest.config import Config, load_config
-from digest.pipeline import open_pipeline
+from digest.jobs import open_pipeline
 from tests.articles import write_articles
 from tests.caniemail import Feature, features_used, load_features, unsupported
 from tests.conftest import ROOT, fixed_clock, shared_or_skip, write_config

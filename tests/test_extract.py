@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from charset_normalizer import from_bytes
 
-from digest.clean import clean
-from digest.extract import (
+from digest.ingest.clean import clean
+from digest.ingest.extract import (
     detect_language,
     extract_html,
     fragment_text,

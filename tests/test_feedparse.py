@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.sources.feedparse import parse_feed, plain_text, sanitize_html
+from digest.ingest.sources.feedparse import parse_feed, plain_text, sanitize_html
 from tests.conftest import shared_or_skip
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"

@@ -23,16 +23,16 @@ import pytest
 
 from digest import __version__
 from digest.config import Config, load_config
-from digest.models import SourceItem
-from digest.pipeline import open_pipeline
-from digest.sources.feedparse import Entry
-from digest.sources.feeds import (
+from digest.ingest.sources.feedparse import Entry
+from digest.ingest.sources.feeds import (
     FeedPolled,
     HttpFetcher,
     configured_feeds,
     entry_identity,
     poll_feeds,
 )
+from digest.jobs import open_pipeline
+from digest.models import SourceItem
 from digest.store import Store
 from tests.conftest import NOW, fixed_clock, shared_or_skip, write_config
 

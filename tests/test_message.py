@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.message import build_message, make_message_id, one_line
 from digest.models import Digest, RenderedEmail
-from digest.render import render
+from digest.output.message import build_message, make_message_id, one_line
+from digest.output.render import render
 
 TZ = ZoneInfo("Asia/Jakarta")
 DATE = datetime(2025, 4, 28, 7, 0, tzinfo=TZ)

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from digest.cli import main
 from digest.config import load_config
 from digest.errors import SourceError
-from digest.sources.feeds import configured_feeds
-from digest.sources.opml import OpmlFeed, read_opml, to_opml
+from digest.ingest.sources.feeds import configured_feeds
+from digest.ingest.sources.opml import OpmlFeed, read_opml, to_opml
 from tests.conftest import write_config
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.config import load_config
-from digest.pipeline import open_pipeline
+from digest.jobs import open_pipeline
 from tests.conftest import SEED_CHROME, SEEDS, fixed_clock
 
 HEADLINES = {

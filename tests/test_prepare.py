@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from digest.config import Config, load_config
-from digest.pipeline import open_pipeline
-from digest.prepare import POOL_MIN_ITEMS, workers_for
+from digest.ingest.prepare import POOL_MIN_ITEMS, workers_for
+from digest.jobs import open_pipeline
 from tests.bench.corpus import END, Generator
 from tests.conftest import write_config
 

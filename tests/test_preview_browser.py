@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from digest.config import Config, load_config
-from digest.pipeline import open_pipeline
-from digest.preview import PreviewServer
+from digest.jobs import open_pipeline
+from digest.preview.server import PreviewServer
 from tests.articles import write_articles
 from tests.conftest import NOW, ROOT, console_problems, fixed_clock, write_config
 

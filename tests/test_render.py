@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
-from digest.compose import compose
 from digest.models import Copy, Digest, Excluded, Story, StoryItem
-from digest.render import digest_to_json, render, safe_href
+from digest.output.compose import compose
+from digest.output.render import digest_to_json, render, safe_href
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

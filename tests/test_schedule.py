@@ -11,7 +11,7 @@ import pytest
 
 from digest.config import load_config
 from digest.errors import ConfigError
-from digest.schedule import (
+from digest.service.schedule import (
     DIGEST,
     FEEDS,
     FOLDERS,

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digest.config import ENV_SMTP_PASSWORD, load_config
-from digest.service import Service, Worker
+from digest.service.scheduler import Service, Worker
 from tests.conftest import ROOT, write_config
 from tests.smtp import (
     NEW_ARTICLE,
@@ -203,7 +203,9 @@ def test_a_second_service_on_the_same_store_exits_2_and_status_shows_the_service
     status = run("status", "--config", str(config_path), cwd=tmp_path)
     assert "service: stopped " in status.stdout and "  digest: next" not in status.stdout
     log = first.output()
-    assert " INFO digest.service: service started" in log  # levels and timestamps, on stderr
+    assert (
+        " INFO digest.service.scheduler: service started" in log
+    )  # levels and timestamps, on stderr
 
 
 def test_the_worker_runs_one_job_at_a_time_and_never_queues_one_twice() -> None:

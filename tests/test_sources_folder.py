@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from digest.errors import SourceError
-from digest.models import Skipped, SourceItem
-from digest.sources.folder import (
+from digest.ingest.sources.folder import (
     FileState,
     Unchanged,
     file_state,
     scan_folders,
     state_of,
 )
+from digest.models import Skipped, SourceItem
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 PNG = bytes.fromhex(

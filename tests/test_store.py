@@ -11,7 +11,7 @@ import pytest
 
 from digest.config import Config
 from digest.errors import StoreError
-from digest.pipeline import Pipeline, open_pipeline
+from digest.jobs import Pipeline, open_pipeline
 from digest.store import MIGRATIONS, Store
 from tests.conftest import fixed_clock
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from digest.errors import ConfigError
+from digest.ingest.topic import classify, load_terms
 from digest.models import Article
-from digest.topic import classify, load_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMS = load_terms(ROOT / "config" / "topic.toml")

@@ -26,9 +26,9 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from digest.features import band_keys
+from digest.ingest.features import band_keys
 from digest.store import Store
-from digest.store_index import BulkEntry
+from digest.store.index import BulkEntry
 
 
 def synthesise(store: Store, *, total: int, per_day: int, bands: int, seed: int = 7) -> float:

@@ -20,9 +20,9 @@ from itertools import combinations, islice
 from pathlib import Path
 
 from digest.config import Config, load_config
-from digest.features import shingle_words, shingles
-from digest.pipeline import IngestReport, Pipeline, open_pipeline
-from digest.sources.folder import scan_folders
+from digest.ingest.features import shingle_words, shingles
+from digest.ingest.sources.folder import scan_folders
+from digest.jobs import IngestReport, Pipeline, open_pipeline
 from tests.bench.corpus import END
 
 NOW = END + timedelta(hours=6)
@@ -78,7 +78,7 @@ def copy_store(source: Path, target: Path) -> None:
 def floor(folder: str, shingle_size: int = 5) -> dict:
     """Read, tokenise and shingle every file, single core: the least any ingest must do.
 
-    The same tokeniser and shingles as copy detection (digest.features), into
+    The same tokeniser and shingles as copy detection (digest.ingest.features), into
     a set per document.
     """
     paths = sorted(p for p in Path(folder).iterdir() if p.suffix == ".txt")
@@ -372,10 +372,10 @@ def stages(folder: str, limit: int = 2000) -> dict:
     The profile that says where cold ingest's time goes (the main process's
     share, matching and storing, is the ingest phase's ``main_cpu_ms_per_doc``).
     """
-    from digest.clean import clean
-    from digest.features import FeatureExtractor
+    from digest.ingest.clean import clean
+    from digest.ingest.features import FeatureExtractor
+    from digest.ingest.topic import classify, load_terms
     from digest.models import SourceItem
-    from digest.topic import classify, load_terms
 
     config = config_for(Path(folder), Path(folder).with_suffix(".stages.sqlite"))
     terms = load_terms(config.topic.terms)

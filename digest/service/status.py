@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from digest.service_status import format_service, service_status
+from digest.service.state import format_service, service_status
 
 if TYPE_CHECKING:
-    from digest.pipeline import Pipeline
+    from digest.jobs import Pipeline
 
 
 def gather(pipeline: Pipeline) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """APScheduler wiring: the schedule syntax, the service's timers, and missed runs.
 
 Only *when* lives here. Every timer merely asks the service's worker to run
-a job (see :mod:`digest.service`): the pipeline's store is one SQLite
+a job (see :mod:`digest.service.scheduler`): the pipeline's store is one SQLite
 connection that one thread owns, and a timer that only hands work over never
 overruns, so APScheduler's one-instance rule never drops a run just because
 another job (a slow SMTP server, a slow feed) was busy at the time.

@@ -24,7 +24,7 @@ from typing import Any
 
 from digest.errors import StoreError
 from digest.models import Article, TopicDecision
-from digest.store_index import IndexTables
+from digest.store.index import IndexTables
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -158,7 +158,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        # The dedup index in its compact form (see digest.store_index): event
+        # The dedup index in its compact form (see digest.store.index): event
         # vectors as packed arrays, document frequencies by 32-bit term key.
         # The index is derived data: it is emptied here and rebuilt from the
         # items' text on the next run (the index parameters change with it).
@@ -606,7 +606,7 @@ class Store(IndexTables):
                 (size, mtime_ns, source, size, mtime_ns),
             )
 
-    # -- deduplication index: see digest.store_index ---------------------------
+    # -- deduplication index: see digest.store.index ---------------------------
 
     def reparent(self, old_root: int, new_root: int) -> None:
         """Make ``new_root`` the original that ``old_root`` and its copies fold into."""

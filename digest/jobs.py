@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from digest.compose import compose, summarize
 from digest.config import Config
-from digest.dedup import Deduplicator, FeatureExtractor
 from digest.errors import DigestError
+from digest.ingest.prepare import Prepared, Preparer, prepare_stream
+from digest.ingest.sources.feeds import FeedPolled, poll_feeds
+from digest.ingest.sources.folder import FileState, Skipped, Unchanged, scan_folders
+from digest.ingest.topic import Terms, load_terms
 from digest.models import (
     Copy,
     Digest,
@@ -25,12 +27,10 @@ from digest.models import (
     Story,
     StoryItem,
 )
-from digest.prepare import Prepared, Preparer, prepare_stream
-from digest.render import render
-from digest.sources.feeds import FeedPolled, poll_feeds
-from digest.sources.folder import FileState, Skipped, Unchanged, scan_folders
+from digest.output.compose import compose, summarize
+from digest.output.render import render
 from digest.store import ItemRow, Store
-from digest.topic import Terms, load_terms
+from digest.stories.dedup import Deduplicator, FeatureExtractor
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -93,7 +93,7 @@ class Pipeline:
         self.config = config
         self.store = store
         self.clock = clock
-        # The HTTP seam for feeds (see digest.sources.feeds); None: the real one.
+        # The HTTP seam for feeds (see digest.ingest.sources.feeds); None: the real one.
         self.fetcher = fetcher
         self.terms: Terms = load_terms(
             config.topic.terms, config_path=str(config.path) if config.path else None

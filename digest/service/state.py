@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from digest.locks import running_service_pid
+from digest.store.locks import running_service_pid
 
 if TYPE_CHECKING:
-    from digest.pipeline import Pipeline
+    from digest.jobs import Pipeline
 
 _TIMES = ("next_run_at", "last_started_at", "last_finished_at", "last_success_at")
 

@@ -28,9 +28,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from lxml import etree
 from premailer import Premailer
 
-from digest.compose import shorten
-from digest.message import one_line
 from digest.models import Digest, RenderedEmail, Story, StoryItem
+from digest.output.compose import shorten
+from digest.output.message import one_line
 
 SUBJECT_TEMPLATE = "subject.txt.j2"
 HTML_TEMPLATE = "digest.html.j2"

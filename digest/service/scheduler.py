@@ -4,7 +4,7 @@ Threads, and why there is only one that touches the store:
 
 - the main thread holds the lock (one service per store) and waits for
   SIGTERM or SIGINT;
-- APScheduler's thread keeps time (:mod:`digest.schedule`) and, when a timer
+- APScheduler's thread keeps time (:mod:`digest.service.schedule`) and, when a timer
   fires, hands the job's name to the worker;
 - watchdog's thread turns file events into a request for a folder scan;
 - the worker thread owns the pipeline, whose store is one SQLite connection,
@@ -26,12 +26,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from digest.config import Config
-from digest.deliver import Transport, check_delivery, retry_pending, send_digest, transport_for
+from digest.delivery.outbox import (
+    Transport,
+    check_delivery,
+    retry_pending,
+    send_digest,
+    transport_for,
+)
 from digest.errors import DigestError, ServiceError
-from digest.folderwatch import FolderWatcher
-from digest.locks import ServiceLock
-from digest.pipeline import Clock, Pipeline, system_clock
-from digest.schedule import (
+from digest.ingest.sources.folder import scan_folders
+from digest.jobs import Clock, Pipeline, system_clock
+from digest.service.file_events import FolderWatcher
+from digest.service.schedule import (
     DIGEST,
     FEEDS,
     FOLDERS,
@@ -42,8 +48,8 @@ from digest.schedule import (
     missed_run,
     next_runs,
 )
-from digest.sources.folder import scan_folders
 from digest.store import Store
+from digest.store.locks import ServiceLock
 
 log = logging.getLogger(__name__)
 

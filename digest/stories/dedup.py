@@ -25,7 +25,7 @@ needs the document frequencies of the new item's terms only.
 
 Either way the work per new item is a bounded number of indexed lookups (a
 handful of statements, each capped): it does not grow with the number of
-items stored. The features themselves are computed in :mod:`digest.features`,
+items stored. The features themselves are computed in :mod:`digest.ingest.features`,
 without the store.
 """
 
@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 from itertools import repeat
 from operator import mul
 
-from digest.features import (
+from digest.ingest.features import (
     FEATURE_VERSION,
     SEED,
     FeatureExtractor,

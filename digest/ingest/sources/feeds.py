@@ -7,7 +7,7 @@ the pipeline consumes them exactly like files. What it learns about each feed
 ``feeds`` table, which ``digest feeds list`` shows.
 
 **Politeness.** Fetching itself (User-Agent, validators, gzip, timeouts, the
-size cap, redirects) is :mod:`digest.sources.fetch`. Here: a 304 ingests
+size cap, redirects) is :mod:`digest.ingest.sources.fetch`. Here: a 304 ingests
 nothing; a feed is fetched again only after ``[schedule] poll_minutes``, and a
 failing one waits
 ``poll_minutes × 2^failures`` (at most ``[fetch] max_backoff_hours``). A 301
@@ -40,10 +40,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from digest.config import Config
+from digest.ingest.sources.feedparse import Entry, ParsedFeed, parse_feed
+from digest.ingest.sources.fetch import Fetcher, FetchResult, HttpFetcher
+from digest.ingest.sources.opml import OpmlFeed, read_opml, to_opml
 from digest.models import Skipped, SourceItem
-from digest.sources.feedparse import Entry, ParsedFeed, parse_feed
-from digest.sources.fetch import Fetcher, FetchResult, HttpFetcher
-from digest.sources.opml import OpmlFeed, read_opml, to_opml
 from digest.store import FeedState, Store
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import use_config
 
-from digest.dates import FUTURE_TOLERANCE, find_date
+from digest.ingest.dates import FUTURE_TOLERANCE, find_date
 from digest.models import SourceItem
 
 # trafilatura logs an ERROR for every short feed fragment it finds no article

@@ -3,7 +3,7 @@
 Everything here is a pure function of the article and the configuration, so
 the ingest pool can run it in worker processes and hand the main process only
 the small result (:class:`Features`); matching and storing stay in the main
-process with the one SQLite connection (see :mod:`digest.dedup`).
+process with the one SQLite connection (see :mod:`digest.stories.dedup`).
 
 It is also the CPU-heavy part of ingesting, so it was written against a
 profile (see README, "Performance"): each regex starts with a character class
@@ -29,9 +29,9 @@ import Stemmer
 from rensa import RMinHash
 
 from digest.config import DedupConfig
+from digest.ingest.topic import Terms
 from digest.models import Article
 from digest.store import day_number
-from digest.topic import Terms
 
 # Bump when features change meaning: a stored index of another version is rebuilt.
 # 3: shingles of \w+ tokens, 16-bit signature values, CRC-32 band and term keys.

@@ -3,7 +3,7 @@
 A transport raises :class:`DeliveryError` when the hand-over may work later
 (the server is down, a 4xx answer, a full disk) and
 :class:`PermanentDeliveryError` when the server refused for good (5xx), so
-that :mod:`digest.deliver` can keep the digest in the outbox or record it as
+that :mod:`digest.delivery.outbox` can keep the digest in the outbox or record it as
 failed. Once a transport returns, the message was accepted.
 """
 

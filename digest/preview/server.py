@@ -4,7 +4,7 @@ A person should see a digest before trusting it in their inbox. The preview
 shows the digest the next run would send, rendered by the pipeline's own
 ``render`` (the HTML in its frame is, byte for byte, the HTML that would be
 emailed), its text part and JSON, every digest already sent as it was stored,
-and an inspector that explains every item (see :mod:`digest.inspector`).
+and an inspector that explains every item (see :mod:`digest.preview.inspector`).
 
 Safe by default, because it shows text scraped from the web:
 
@@ -38,8 +38,8 @@ from typing import Any
 
 from digest.config import Config
 from digest.errors import DigestError
-from digest.pipeline import Clock, system_clock
-from digest.preview_pages import DATA_CSP, Preview, Response
+from digest.jobs import Clock, system_clock
+from digest.preview.pages import DATA_CSP, Preview, Response
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """File events for the watched folders (watchdog), so a new article is read within seconds.
 
-An event only *asks* for a scan; the scan itself (:mod:`digest.sources.folder`)
+An event only *asks* for a scan; the scan itself (:mod:`digest.ingest.sources.folder`)
 decides what changed, by size and mtime. So events may be coarse, repeated or
 lost without harm: the service rescans on a timer as well. Only events that
 can mean a new or changed article count: reading files (open, close without
@@ -17,7 +17,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from digest.sources.folder import EXTENSIONS
+from digest.ingest.sources.folder import EXTENSIONS
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The preview's pages: the next digest, the archive, the inspector, as responses.
 
 :class:`Preview` answers a request target with a :class:`Response` and knows
-nothing of sockets (``digest.preview`` serves it), so every route can be
-tested directly. See ``digest.preview`` for what the preview is for and
+nothing of sockets (``digest.preview.server`` serves it), so every route can be
+tested directly. See ``digest.preview.server`` for what the preview is for and
 why it is safe by default.
 """
 
@@ -24,11 +24,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from digest.config import Config, load_config
 from digest.errors import DigestError
-from digest.inspector import inspect, local_time
+from digest.ingest.sources.folder import EXTENSIONS
+from digest.jobs import Clock, Pipeline, open_pipeline, system_clock
 from digest.models import RenderedEmail
-from digest.pipeline import Clock, Pipeline, open_pipeline, system_clock
-from digest.sources.folder import EXTENSIONS
-from digest.watch import fingerprint, stamp
+from digest.preview.inspector import inspect, local_time
+from digest.preview.reload import fingerprint, stamp
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ cleaned) and :class:`~digest.models.Skipped` records for what it could not use;
 nothing a single bad file or entry does raises out of a source.
 """
 
-from digest.sources.folder import (
+from digest.ingest.sources.folder import (
     FileState,
     Unchanged,
     file_state,

@@ -4,7 +4,7 @@ Ingesting one item is two halves. This one (read the cleaned text, decide the
 topic, compute the dedup features) needs nothing but the item and the
 configuration, and is most of the CPU time; the other half (match against the
 index, store) needs the one SQLite connection and stays in the main process
-(:class:`digest.pipeline.Pipeline`).
+(:class:`digest.jobs.Pipeline`).
 
 A large batch (a first scan of a full folder, a re-index) is prepared by a
 process pool, in chunks, with a bounded number of chunks in flight so that
@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from digest.clean import clean
 from digest.config import Config
-from digest.features import FeatureExtractor, Features
+from digest.ingest.clean import clean
+from digest.ingest.features import FeatureExtractor, Features
+from digest.ingest.topic import Terms, classify, load_terms
 from digest.models import Article, SourceItem, TopicDecision
-from digest.topic import Terms, classify, load_terms
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from digest.dates import strip_dates
-from digest.extract import (
+from digest.ingest.dates import strip_dates
+from digest.ingest.extract import (
     SENTENCE_PARAGRAPH_WORDS,
     Extracted,
     Line,

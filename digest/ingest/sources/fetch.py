@@ -1,7 +1,7 @@
 """Fetching one feed: politely over HTTP(S), or from a local file.
 
 :class:`HttpFetcher` is the real :class:`Fetcher`; polling (in
-:mod:`digest.sources.feeds`) only ever talks to that protocol, so a test can
+:mod:`digest.ingest.sources.feeds`) only ever talks to that protocol, so a test can
 hand in another. It uses the standard library only: urllib with its own
 redirect handler and connections, so that
 

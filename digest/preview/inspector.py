@@ -18,12 +18,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from digest.ingest.topic import Terms, classify, describe
 from digest.models import TopicDecision
-from digest.render import safe_href
-from digest.topic import Terms, classify, describe
+from digest.output.render import safe_href
 
 if TYPE_CHECKING:
-    from digest.pipeline import Pipeline
+    from digest.jobs import Pipeline
     from digest.store import ItemRow
 
 #: The inspector lists at most this many items, newest first.

@@ -18,7 +18,7 @@ One window remains: a crash after the server accepted a message and before
 the store recorded it (the QUIT and one SQLite commit) sends it again on the
 next run, with the same Message-ID, which lets mail clients thread or drop it.
 
-Transports are passed in (:mod:`digest.transports`), so tests can hand in a
+Transports are passed in (:mod:`digest.delivery.transports`), so tests can hand in a
 real SMTP server on 127.0.0.1 and the CLI the one the config names.
 """
 
@@ -37,21 +37,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digest.config import Config, DeliveryConfig
-from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
-from digest.locks import outbox_lock
-from digest.message import build_message, make_message_id
-from digest.models import RenderedEmail
-from digest.store import DigestRow
-from digest.transports import (
+from digest.delivery.transports import (
     FileTransport,
     MaildirTransport,
     SmtpTransport,
     Transport,
     transport_for,
 )
+from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
+from digest.models import RenderedEmail
+from digest.output.message import build_message, make_message_id
+from digest.store import DigestRow
+from digest.store.locks import outbox_lock
 
 if TYPE_CHECKING:
-    from digest.pipeline import BuiltDigest, Pipeline
+    from digest.jobs import BuiltDigest, Pipeline
 
 __all__ = [
     "FileTransport",
