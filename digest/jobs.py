@@ -29,7 +29,8 @@ from digest.models import (
 )
 from digest.output.compose import compose, summarize
 from digest.output.render import render
-from digest.store import ItemRow, Store
+from digest.store import Store
+from digest.store.items import ItemRow
 from digest.stories.dedup import Deduplicator, FeatureExtractor
 
 log = logging.getLogger(__name__)
@@ -108,11 +109,11 @@ class Pipeline:
 
     def _check_index(self) -> None:
         """Rebuild the dedup index when its parameters changed since it was written."""
-        stored = self.store.get_meta("index_params")
+        stored = self.store.index.get_meta("index_params")
         if stored == self.extractor.params:
             return
         with self.store.transaction():
-            ids = self.store.reset_index()
+            ids = self.store.index.reset_index()
         if stored is not None and ids:
             log.info(
                 "index parameters changed (%s → %s): re-indexing %d items",
@@ -123,12 +124,12 @@ class Pipeline:
             self._reindex(ids)
         # Recorded last: an interrupted re-index starts again on the next run.
         with self.store.transaction():
-            self.store.set_meta("index_params", self.extractor.params)
+            self.store.index.set_meta("index_params", self.extractor.params)
 
     def _reindex(self, ids: list[int]) -> None:
         for start in range(0, len(ids), BATCH):
             with self.store.transaction():
-                for row in self.store.items(ids[start : start + BATCH]):
+                for row in self.store.items.rows(ids[start : start + BATCH]):
                     article = row.to_article()
                     features = self.extractor.features(article)
                     self.dedup.place(
@@ -146,15 +147,15 @@ class Pipeline:
         cutoff = self.clock() - timedelta(days=self.config.store.keep_days)
         before = cutoff.astimezone(UTC).isoformat(timespec="seconds")
         forgotten = 0
-        while stale := self.store.stale_items(before, limit=PRUNE_BATCH):
+        while stale := self.store.index.stale_items(before, limit=PRUNE_BATCH):
             with self.store.transaction():
                 for item_id, signature in stale:
                     self.dedup.forget(item_id, signature)
             forgotten += len(stale)
         if forgotten:
             log.info("retention: forgot %d items first seen before %s", forgotten, before)
-        if forgotten >= VACUUM_MIN_ITEMS and self.store.free_fraction() >= VACUUM_FREE_SHARE:
-            self.store.vacuum()
+        if forgotten >= VACUUM_MIN_ITEMS and self.store.index.free_fraction() >= VACUUM_FREE_SHARE:
+            self.store.index.vacuum()
         return forgotten
 
     def _maybe_prune(self) -> None:
@@ -169,7 +170,7 @@ class Pipeline:
         report = IngestReport()
 
         def known(source: str) -> FileState | None:
-            state = self.store.file_state(source)
+            state = self.store.items.file_state(source)
             if state is None or state[0] is None:
                 return None
             return FileState(size=state[0], mtime_ns=state[1] or 0, fingerprint=state[2])
@@ -214,11 +215,13 @@ class Pipeline:
                 if isinstance(entry, Unchanged):
                     report.unchanged += 1
                     if entry.state is not None:
-                        self.store.touch_file(entry.source, entry.state.size, entry.state.mtime_ns)
+                        self.store.items.touch_file(
+                            entry.source, entry.state.size, entry.state.mtime_ns
+                        )
                 elif isinstance(entry, Skipped):
                     report.skipped += 1
                     state = getattr(entry, "state", None)
-                    self.store.record_skip(
+                    self.store.items.record_skip(
                         entry.source,
                         entry.reason,
                         state=(state.size, state.mtime_ns, state.fingerprint) if state else None,
@@ -226,7 +229,7 @@ class Pipeline:
                 elif isinstance(entry, SourceItem) and prepared is not None:
                     self._store(entry, prepared, report, state=getattr(entry, "state", None))
                 elif isinstance(entry, FeedPolled):
-                    self.store.save_feed_state(entry.state)
+                    self.store.feeds.save_feed_state(entry.state)
 
     def add(
         self, item: SourceItem, report: IngestReport, *, state: FileState | None = None
@@ -248,17 +251,17 @@ class Pipeline:
             log.warning("cannot clean %s: %s", item.source, prepared.error)
             report.skipped += 1
             report.problems.append(f"{item.source}: {prepared.error}")
-            self.store.record_skip(
+            self.store.items.record_skip(
                 item.source,
                 f"error: {prepared.error}",
                 state=(state.size, state.mtime_ns, state.fingerprint) if state else None,
             )
             return
-        self.store.clear_skip(item.source)
-        existing = self.store.item_id(item.source)
+        self.store.items.clear_skip(item.source)
+        existing = self.store.items.item_id(item.source)
         if existing is not None:
             self.dedup.unindex(existing)
-        item_id, created = self.store.save_item(
+        item_id, created = self.store.items.save_item(
             article,
             decision,
             file_size=state.size if state else None,
@@ -270,7 +273,7 @@ class Pipeline:
             report.updated += 1
         if not decision.on_topic:
             report.excluded += 1
-            self.store.set_placement(
+            self.store.items.set_placement(
                 item_id,
                 copy_of=None,
                 copy_similarity=None,
@@ -291,10 +294,10 @@ class Pipeline:
     def build(self, *, include_sent: bool = False) -> BuiltDigest:
         """Compose the digest of what has not been sent (everything with include_sent)."""
         store = self.store
-        story_ids = store.unsent_story_ids(include_sent=include_sent)
-        by_story = store.story_items(story_ids, with_text=False)
+        story_ids = store.items.unsent_story_ids(include_sent=include_sent)
+        by_story = store.items.story_items(story_ids, with_text=False)
         leads = [row for rows in by_story.values() for row in rows]
-        copies = store.copies((row.id for row in leads), with_text=False)
+        copies = store.items.copies((row.id for row in leads), with_text=False)
         stories: list[Story] = []
         carried: list[int] = []
         for story_id, rows in by_story.items():
@@ -322,7 +325,9 @@ class Pipeline:
             generated_at=self.clock(),
             excluded=[
                 Excluded(s, r)
-                for s, r in store.excluded(since=None if include_sent else store.last_sent_at())
+                for s, r in store.items.excluded(
+                    since=None if include_sent else store.outbox.last_sent_at()
+                )
             ],
             max_stories=self.config.digest.max_stories,
         )
@@ -330,7 +335,9 @@ class Pipeline:
         # stories need one: every unsent story is composed, at most
         # max_stories are kept.
         sentences = self.config.digest.summary_sentences
-        texts = {r.id: r.text for r in store.items(by_story[s.id][0].id for s in digest.stories)}
+        texts = {
+            r.id: r.text for r in store.items.rows(by_story[s.id][0].id for s in digest.stories)
+        }
         digest = replace(
             digest,
             stories=tuple(

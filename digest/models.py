@@ -165,3 +165,8 @@ class RenderedEmail:
     text: str
     data: dict = field(hash=False, compare=False)
     preheader: str = ""
+
+
+def day_number(value: datetime) -> int:
+    """Days since 1970-01-01 (UTC): the unit of the event index's time window."""
+    return int(value.timestamp() // 86400)

@@ -24,8 +24,8 @@ from digest.ingest.features import (
 )
 from digest.ingest.sources.folder import scan_folders
 from digest.ingest.topic import load_terms
-from digest.models import Article, TopicDecision
-from digest.store import Store, day_number
+from digest.models import Article, TopicDecision, day_number
+from digest.store import Store
 from digest.store.index import KEY_TYPE, WEIGHT_TYPE, BulkEntry
 from digest.stories.dedup import COPY_CANDIDATES_VERIFIED, Deduplicator
 from tests.conftest import NOW, ROOT, SEEDS
@@ -52,7 +52,7 @@ def store(tmp_path: Path):
 
 def _save(store: Store, article: Article) -> int:
     with store.transaction():
-        item_id, _ = store.save_item(article, TopicDecision(True, "on-topic"))
+        item_id, _ = store.items.save_item(article, TopicDecision(True, "on-topic"))
     return item_id
 
 
@@ -134,7 +134,7 @@ def test_lightly_edited_copy_of_a_seed_is_folded(store, extractor, seeds, rate) 
     assert placement.copy_of == original_id
     assert placement.story_id == first.story_id
     assert placement.copy_similarity >= DedupConfig().copy_threshold
-    assert store.placement(copy_id) == (original_id, first.story_id)
+    assert store.items.placement(copy_id) == (original_id, first.story_id)
 
 
 def test_distinct_seeds_are_not_copies(store, extractor, seeds) -> None:
@@ -149,8 +149,8 @@ def test_an_older_original_arriving_after_its_copy_takes_over(store, extractor, 
     original_id, placement = _place(store, extractor, original)
     assert placement.copy_of is None and placement.matched_item == copy_id
     assert placement.story_id == first.story_id
-    assert store.placement(copy_id) == (original_id, first.story_id)
-    assert store.placement(original_id) == (None, first.story_id)
+    assert store.items.placement(copy_id) == (original_id, first.story_id)
+    assert store.items.placement(original_id) == (None, first.story_id)
 
 
 # -- events ----------------------------------------------------------------------------
@@ -254,14 +254,14 @@ def _history(store: Store, size: int, day: int) -> None:
             )
         )
     with store.transaction():
-        store.bulk_load(entries)
+        store.index.bulk_load(entries)
 
 
 def _probes(store: Store, day: int) -> list[Features]:
     """A copy of stored item 7, a report of item 11's event, and an unrelated item."""
-    signature = bytearray(store.signatures([7])[7])
+    signature = bytearray(store.index.signatures([7])[7])
     signature[:40] = bytes(40)  # 20 of 128 values differ: Jaccard about 0.84
-    vectors = store._db.execute("SELECT terms FROM event_vectors WHERE item_id = 11").fetchone()
+    vectors = store.db.conn.execute("SELECT terms FROM event_vectors WHERE item_id = 11").fetchone()
     event_keys = array(KEY_TYPE, vectors[0]).tolist()
     fresh = random.Random(1).randbytes(256)
 
@@ -285,13 +285,13 @@ def test_matching_one_item_costs_the_same_against_50_and_2000_stored(tmp_path, e
             probes = _probes(store, day)
             dedup = Deduplicator(store, extractor)
             ids = [_save(store, replace(INDONESIAN, source=f"probe{i}")) for i in range(3)]
-            before = store.signature_rows
+            before = store.index.signature_rows
             with store.counting_queries(), store.transaction():
                 found = [
                     dedup.place(i, f, published=None) for i, f in zip(ids, probes, strict=True)
                 ]
             statements.append(store.queries)
-            rows.append(store.signature_rows - before)
+            rows.append(store.index.signature_rows - before)
             placements.append([(p.copy_of, p.matched_item) for p in found])
     assert placements[0] == placements[1] == [(7, 7), (None, 11), (None, None)]
     assert statements[0] == statements[1]

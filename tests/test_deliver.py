@@ -106,7 +106,7 @@ def test_digest_arrives_with_its_parts_headers_and_stories(tmp_path: Path, sink:
         preheader = pipeline.render(pipeline.build().digest).preheader
         result = send_digest(pipeline)
         assert result.delivered == [1] and not result.failed
-        row = pipeline.store.digest(1)
+        row = pipeline.store.outbox.digest(1)
         assert row is not None and row.status == "sent"
         assert pipeline.store.counts()["unsent_stories"] == 0
         again = send_digest(pipeline)
@@ -171,7 +171,7 @@ def test_a_wrong_password_is_refused_for_good_and_nothing_is_sent(
         with opened(path) as pipeline:
             result = send_digest(pipeline, ingest=True)
             assert "refused the login" in result.failed[0]
-            assert pipeline.store.digest(1).status == "failed"  # type: ignore[union-attr]
+            assert pipeline.store.outbox.digest(1).status == "failed"  # type: ignore[union-attr]
             assert pipeline.store.counts()["unsent_stories"] == 4
     assert sink.received == []
 
@@ -193,7 +193,7 @@ def test_an_untrusted_certificate_keeps_the_digest_in_the_outbox(
         with opened(path) as pipeline:
             result = send_digest(pipeline, ingest=True)
             assert "smtp_ca_file" in result.failed[0]
-            assert pipeline.store.digest(1).status == "pending"  # type: ignore[union-attr]
+            assert pipeline.store.outbox.digest(1).status == "pending"  # type: ignore[union-attr]
     assert sink.received == []
 
 
@@ -205,13 +205,13 @@ def test_a_server_that_is_down_gets_the_digest_once_when_it_is_back(
     with opened(smtp_config(tmp_path, down.port), clock) as pipeline:
         first = send_digest(pipeline, ingest=True)
         assert first.failed and "cannot reach the SMTP server" in first.failed[0]
-        [row] = pipeline.store.digests(status="pending")
+        [row] = pipeline.store.outbox.digests(status="pending")
         assert row.attempts == 1 and row.next_attempt_at is not None
         assert "outbox: 1 pending, 0 failed" in format_status(gather(pipeline))
         with running(sink, down.free()):
             # The service respects the backoff: nothing is tried before it runs out.
             assert retry_pending(pipeline).delivered == []
-            assert pipeline.store.digest(row.id).attempts == 1  # type: ignore[union-attr]
+            assert pipeline.store.outbox.digest(row.id).attempts == 1  # type: ignore[union-attr]
             clock.advance(minutes=6)
             assert retry_pending(pipeline).delivered == [row.id]
             assert send_digest(pipeline, ingest=True).nothing_new
@@ -229,16 +229,16 @@ def test_a_pending_digest_keeps_its_stories_out_of_later_digests(
     path = smtp_config(tmp_path, down.port)
     with opened(path) as pipeline:
         send_digest(pipeline, ingest=True)
-        [first] = pipeline.store.digests(status="pending")
-        seeds = set(pipeline.store.digest_item_ids(first.id))
+        [first] = pipeline.store.outbox.digests(status="pending")
+        seeds = set(pipeline.store.outbox.digest_item_ids(first.id))
         (tmp_path / "articles" / "bridge.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         (tmp_path / "articles" / "kursk.txt").write_text(JOINING_ARTICLE, encoding="utf-8")
         second_try = send_digest(pipeline, ingest=True)
         assert second_try.retried == 1 and len(second_try.failed) == 2
-        pending = pipeline.store.digests(status="pending")
+        pending = pipeline.store.outbox.digests(status="pending")
         assert [d.id for d in pending] == [2, 1]
-        assert pipeline.store.digest(1).attempts == 2  # type: ignore[union-attr]
-        new_items = set(pipeline.store.digest_item_ids(2))
+        assert pipeline.store.outbox.digest(1).attempts == 2  # type: ignore[union-attr]
+        new_items = set(pipeline.store.outbox.digest_item_ids(2))
         assert not new_items & seeds
         assert [s["headline"] for s in json.loads(pending[0].json)["stories"]] == [
             "Korea Utara dan Rusia Resmikan Jembatan Jalan Tumen"
@@ -260,11 +260,11 @@ def test_a_550_refusal_is_recorded_and_nothing_is_marked_sent(tmp_path: Path, si
     with running(sink) as port, opened(smtp_config(tmp_path, port)) as pipeline:
         result = send_digest(pipeline, ingest=True)
         assert "550" in result.failed[0]
-        row = pipeline.store.digest(1)
+        row = pipeline.store.outbox.digest(1)
         assert row is not None and row.status == "failed" and "550" in (row.last_error or "")
         assert row.next_attempt_at is None
         assert pipeline.store.counts()["unsent_stories"] == 4
-        assert all(item.sent_digest_id is None for item in pipeline.store.all_items())
+        assert all(item.sent_digest_id is None for item in pipeline.store.items.all_items())
         status = format_status(gather(pipeline))
         assert "outbox: 0 pending, 1 failed" in status
         assert "#1 failed after 1 attempt(s)" in status and "550 5.7.1" in status
@@ -272,7 +272,7 @@ def test_a_550_refusal_is_recorded_and_nothing_is_marked_sent(tmp_path: Path, si
         sink.refuse = None
         again = send_digest(pipeline)
         assert again.delivered == [2]
-        assert pipeline.store.digest(2).message_id != row.message_id  # type: ignore[union-attr]
+        assert pipeline.store.outbox.digest(2).message_id != row.message_id  # type: ignore[union-attr]
     assert len(sink.messages) == 1
 
 
@@ -304,7 +304,7 @@ def test_send_dry_run_prints_the_plan_and_changes_nothing(tmp_path: Path, sink: 
         assert "  - Mengejutkan! Korea Utara Kirim Pasukan ke Rusia" in result.stdout
         with opened(path) as pipeline:
             assert pipeline.store.counts()["items"] == 0  # even the ingest was rolled back
-            assert pipeline.store.digests() == []
+            assert pipeline.store.outbox.digests() == []
         sent = run("send", "--config", str(path), cwd=tmp_path)
         assert sent.returncode == 0 and "delivered digest #1" in sent.stdout
     assert len(sink.messages) == 1

@@ -189,7 +189,7 @@ def poll(config: Config, store: Store, *, minutes: float = 0, force: bool = Fals
     entries = []
     for entry in poll_feeds(config, store, now=NOW + timedelta(minutes=minutes), force=force):
         if isinstance(entry, FeedPolled):
-            store.save_feed_state(entry.state)
+            store.feeds.save_feed_state(entry.state)
         else:
             entries.append(entry)
     return entries
@@ -205,7 +205,7 @@ def test_second_poll_sends_validators_gets_304_and_ingests_nothing(server, tmp_p
     first = poll(config, store)
     assert [item.title for item in first] == ["First", "Second"]
     assert all(isinstance(item, SourceItem) and item.kind == "feed" for item in first)
-    state = store.feed_states()[server.url("/feed.xml")]
+    state = store.feeds.feed_states()[server.url("/feed.xml")]
     assert (state.status, state.etag, state.entries, state.http_status) == ("ok", '"v1"', 2, 200)
     assert state.next_fetch_at == NOW + timedelta(minutes=30)
 
@@ -216,7 +216,7 @@ def test_second_poll_sends_validators_gets_304_and_ingests_nothing(server, tmp_p
     second = server.hits("/feed.xml")[1]
     assert second["if-none-match"] == '"v1"'
     assert second["if-modified-since"] == state.last_modified
-    state = store.feed_states()[server.url("/feed.xml")]
+    state = store.feeds.feed_states()[server.url("/feed.xml")]
     assert (state.status, state.http_status, state.entries) == ("not-modified", 304, 2)
 
 
@@ -247,7 +247,7 @@ def test_500_and_timeout_do_not_stop_the_others_and_are_backed_off(server, tmp_p
 
     items = poll(config, store)
     assert [item.title for item in items] == ["Still here"]
-    states = store.feed_states()
+    states = store.feeds.feed_states()
     broken, slow_, ok = (states[u] for u in urls)
     assert (broken.status, broken.http_status, broken.failures) == ("error", 500, 1)
     assert broken.last_error.startswith("HTTP 500")
@@ -262,7 +262,7 @@ def test_500_and_timeout_do_not_stop_the_others_and_are_backed_off(server, tmp_p
     assert len(server.hits("/ok.xml")) == 2
 
     poll(config, store, minutes=61)
-    broken = store.feed_states()[urls[0]]
+    broken = store.feeds.feed_states()[urls[0]]
     assert broken.failures == 2
     # 30 × 2² = 120 minutes, capped by max_backoff_hours = 1.5
     assert broken.next_fetch_at == NOW + timedelta(minutes=61 + 90)
@@ -274,14 +274,14 @@ def test_a_feed_that_recovers_resets_its_failures(server, tmp_path, store):
     poll(config, store)
     server.routes["/flaky.xml"] = feed(rss(("f1", "Back")))
     assert [item.title for item in poll(config, store, minutes=61)] == ["Back"]
-    state = store.feed_states()[server.url("/flaky.xml")]
+    state = store.feeds.feed_states()[server.url("/flaky.xml")]
     assert (state.status, state.failures, state.last_error) == ("ok", 0, None)
 
 
 def test_unreachable_and_missing_feeds_are_recorded(tmp_path, store):
     config = feed_config(tmp_path, ["http://127.0.0.1:9/feed.xml", "nowhere.xml"])
     assert poll(config, store) == []
-    states = store.feed_states()
+    states = store.feeds.feed_states()
     assert states["http://127.0.0.1:9/feed.xml"].last_error.startswith("cannot connect")
     assert states["nowhere.xml"].last_error == f"no such file: {tmp_path / 'nowhere.xml'}"
 
@@ -297,7 +297,7 @@ def test_301_updates_the_stored_url_and_302_does_not(server, tmp_path, store):
     config = feed_config(tmp_path, [server.url("/old.xml"), server.url("/temp.xml")])
 
     assert {item.title for item in poll(config, store)} == {"Moved", "Visiting"}
-    states = store.feed_states()
+    states = store.feeds.feed_states()
     assert states[server.url("/old.xml")].current_url == server.url("/new.xml")
     assert states[server.url("/temp.xml")].current_url is None
 
@@ -313,20 +313,20 @@ def test_308_after_a_302_is_not_permanent(server, tmp_path, store):
     server.routes["/c.xml"] = feed(rss(("c1", "Chain")))
     config = feed_config(tmp_path, [server.url("/a.xml")])
     assert [item.title for item in poll(config, store)] == ["Chain"]
-    assert store.feed_states()[server.url("/a.xml")].current_url is None
+    assert store.feeds.feed_states()[server.url("/a.xml")].current_url is None
 
 
 def test_410_gone_disables_the_feed(server, tmp_path, store):
     server.routes["/gone.xml"] = status(410)
     config = feed_config(tmp_path, [server.url("/gone.xml")])
     poll(config, store)
-    state = store.feed_states()[server.url("/gone.xml")]
+    state = store.feeds.feed_states()[server.url("/gone.xml")]
     assert (state.status, state.disabled, state.next_fetch_at) == ("gone", True, None)
     poll(config, store, minutes=24 * 60)
     assert len(server.hits("/gone.xml")) == 1  # never polled again on its own
     server.routes["/gone.xml"] = feed(rss(("g1", "Back from the dead")))
     assert len(poll(config, store, minutes=24 * 60, force=True)) == 1  # `feeds check` tries
-    assert store.feed_states()[server.url("/gone.xml")].disabled is False
+    assert store.feeds.feed_states()[server.url("/gone.xml")].disabled is False
 
 
 def test_html_page_served_as_a_feed_is_not_a_feed(server, tmp_path, store):
@@ -334,7 +334,7 @@ def test_html_page_served_as_a_feed_is_not_a_feed(server, tmp_path, store):
     server.routes["/page"] = status(200, {"Content-Type": "text/html; charset=utf-8"}, page)
     config = feed_config(tmp_path, [server.url("/page")])
     assert poll(config, store) == []
-    state = store.feed_states()[server.url("/page")]
+    state = store.feeds.feed_states()[server.url("/page")]
     assert (state.status, state.failures) == ("not-a-feed", 1)
     assert state.last_error == "not a feed: an HTML page"
     assert state.etag is None  # nothing of a failed response is kept as a validator
@@ -362,7 +362,7 @@ def test_responses_over_max_bytes_are_refused(server, tmp_path, store):
     config = feed_config(tmp_path, [server.url(p) for p in paths], "max_bytes = 8000\n")
     assert len(bomb) < 8000
     assert [item.title for item in poll(config, store)] == ["Small"]
-    states = store.feed_states()
+    states = store.feeds.feed_states()
     for path in paths[:3]:
         assert states[server.url(path)].last_error == "too-large", path
 
@@ -381,7 +381,7 @@ def test_local_paths_resolve_against_the_config_folder_and_file_urls_work(tmp_pa
     assert len(items) == 6
     assert {item.feed for item in items} == {"feeds/wire.xml", json_url}
     assert poll(config, store, minutes=31) == []  # same mtime and size: not even parsed
-    assert store.feed_states()["feeds/wire.xml"].status == "not-modified"
+    assert store.feeds.feed_states()["feeds/wire.xml"].status == "not-modified"
 
 
 def test_the_fetcher_reads_a_file_like_a_server_would_send_it(tmp_path):
@@ -428,7 +428,7 @@ def test_unchanged_entries_are_skipped_and_changed_ones_update_their_item(server
         )
         report = pipeline.ingest_feeds(force=True)
         assert (report.new, report.updated, report.unchanged) == (0, 1, 0)
-        titles = {row.title for row in pipeline.store.all_items()}
+        titles = {row.title for row in pipeline.store.items.all_items()}
         assert titles == {"Kim meets Putin again", "Second"}
         assert pipeline.store.counts()["items"] == 2
 
@@ -445,7 +445,7 @@ def test_the_same_guid_from_two_feeds_is_one_item(server, tmp_path):
     with pipeline.store:
         pipeline.ingest_feeds()
         # the shared guid once; the short guid "7" is scoped to each feed
-        rows = {r.title: r for r in pipeline.store.all_items()}
+        rows = {r.title: r for r in pipeline.store.items.all_items()}
         assert set(rows) == {shared[1], "Kim visits Vladivostok", "Lavrov flies to Pyongyang"}
         assert rows[shared[1]].outlet == "One"
         assert rows[shared[1]].source == f"https://one.example.com/{guid}"
@@ -529,9 +529,9 @@ def test_every_news_feed_is_ingested_and_none_is_on_topic(tmp_path, caplog):
     pipeline = open_pipeline(config, clock=fixed_clock)
     with pipeline.store:
         report = pipeline.ingest()
-        states = pipeline.store.feed_states()
+        states = pipeline.store.feeds.feed_states()
         data = pipeline.render(pipeline.build().digest).data
-        rows = pipeline.store.all_items(limit=5000)
+        rows = pipeline.store.items.all_items(limit=5000)
     for m in manifest:
         state = states[str(root / m["file"])]
         assert (state.status, state.entries) == ("ok", m["entries"]), m["file"]
@@ -595,7 +595,7 @@ def test_a_crash_before_the_feed_state_is_saved_loses_no_entry(server, tmp_path,
     first = next(stream)
     assert isinstance(first, SourceItem)
     stream.close()  # the process dies before the entry and the feed state are written
-    assert store.feed_states() == {}
+    assert store.feeds.feed_states() == {}
     again = poll(config, store)
     assert [item.title for item in again] == ["Kept"]
     assert "if-none-match" not in server.hits("/feed.xml")[-1]

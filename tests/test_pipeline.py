@@ -75,7 +75,7 @@ def test_build_is_repeatable_and_marks_nothing(pipeline) -> None:
 def _record_sent(pipeline) -> None:
     built = pipeline.build()
     rendered = pipeline.render(built.digest)
-    digest_id = pipeline.store.add_digest(
+    digest_id = pipeline.store.outbox.add_digest(
         message_id="<t@x>",
         subject=rendered.subject,
         html=rendered.html,
@@ -83,7 +83,7 @@ def _record_sent(pipeline) -> None:
         data=rendered.data,
         item_ids=built.item_ids,
     )
-    pipeline.store.mark_sent(digest_id)
+    pipeline.store.outbox.mark_sent(digest_id)
 
 
 def test_sent_stories_do_not_return_until_new_reports_join(pipeline, tmp_path: Path) -> None:
@@ -171,13 +171,13 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_goes_on(pipeline) -> No
     (folder / "draft.txt.part").write_text("Rusia Korea Utara")
     report = pipeline.ingest()
     assert report.new == 5
-    assert dict(pipeline.store.skipped()) == {"empty.txt": "empty", "image.txt": "binary"}
+    assert dict(pipeline.store.items.skipped()) == {"empty.txt": "empty", "image.txt": "binary"}
     assert len(pipeline.build().digest.stories) == 4
     again = pipeline.ingest()  # unchanged skipped files are remembered, not read again
     assert (again.skipped, again.unchanged) == (0, 7)
     (folder / "empty.txt").write_text("Rusia dan Korea Utara menandatangani perjanjian baru.\n")
     fixed = pipeline.ingest()
-    assert fixed.new == 1 and "empty.txt" not in dict(pipeline.store.skipped())
+    assert fixed.new == 1 and "empty.txt" not in dict(pipeline.store.items.skipped())
 
 
 def test_off_topic_article_is_excluded_with_reason(pipeline) -> None:
@@ -202,14 +202,14 @@ def test_changed_dedup_parameters_reindex(tmp_path: Path) -> None:
     pipeline = open_pipeline(load_config(path), clock=fixed_clock)
     pipeline.ingest()
     before = pipeline.render(pipeline.build().digest).data["stories"]
-    size_before = len(pipeline.store.signatures([1])[1])
+    size_before = len(pipeline.store.index.signatures([1])[1])
     pipeline.store.close()
     path.write_text(path.read_text() + "\n[dedup]\nnum_perm = 64\nbands = 32\n")
     pipeline = open_pipeline(load_config(path), clock=fixed_clock)
-    assert "perm=64" in (pipeline.store.get_meta("index_params") or "")
+    assert "perm=64" in (pipeline.store.index.get_meta("index_params") or "")
     after = pipeline.render(pipeline.build().digest).data["stories"]
     assert [len(s["items"]) for s in after] == [len(s["items"]) for s in before]
-    signatures = pipeline.store.signatures(range(1, 6))
+    signatures = pipeline.store.index.signatures(range(1, 6))
     assert len(signatures) == 5  # re-indexed with 64 permutations: half the signature
     assert all(len(sig) * 2 == size_before for sig in signatures.values())
     folder = pipeline.config.sources.folders[0]

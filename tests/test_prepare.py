@@ -17,7 +17,7 @@ def _placements(config: Config) -> tuple[dict, set]:
     pipeline = open_pipeline(config, clock=lambda: END)
     with pipeline.store as store:
         report = pipeline.ingest()
-        rows = store._db.execute(
+        rows = store.db.conn.execute(
             "SELECT i.source, o.source, i.story_id FROM items i "
             "LEFT JOIN items o ON o.id = i.copy_of WHERE i.on_topic = 1"
         ).fetchall()

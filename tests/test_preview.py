@@ -121,9 +121,9 @@ def test_the_preview_marks_nothing_sent(config: Config, serve) -> None:
         page(server, target)
     pipeline = open_pipeline(config, clock=fixed_clock)
     with pipeline.store as store:
-        assert store.digests() == []
-        assert len(store.unsent_story_ids()) == 4
-        assert all(item.sent_digest_id is None for item in store.all_items())
+        assert store.outbox.digests() == []
+        assert len(store.items.unsent_story_ids()) == 4
+        assert all(item.sent_digest_id is None for item in store.items.all_items())
 
 
 def test_archive_lists_every_sent_digest_newest_first_as_sent(
@@ -136,7 +136,7 @@ def test_archive_lists_every_sent_digest_newest_first_as_sent(
         write_articles(tmp_path / "articles", 1)
         pipeline.ingest()
         send_digest(pipeline, transport=FileTransport(tmp_path / "sent"))
-        rows = pipeline.store.digests(status="sent")
+        rows = pipeline.store.outbox.digests(status="sent")
     assert [row.id for row in rows] == [2, 1]
     server = serve(config)
     archive = page(server, "/archive")
@@ -163,7 +163,7 @@ def test_inspector_explains_every_item_and_skip(config: Config, serve, tmp_path:
     inspector = page(server, "/inspect")
     pipeline = open_pipeline(config, clock=fixed_clock)
     with pipeline.store as store:
-        items = {row.source: row for row in store.all_items()}
+        items = {row.source: row for row in store.items.all_items()}
     assert len(items) == 7
     for row in items.values():
         assert f'id="item-{row.id}"' in inspector

@@ -12,14 +12,15 @@ import pytest
 from digest.config import Config
 from digest.errors import StoreError
 from digest.jobs import Pipeline, open_pipeline
-from digest.store import MIGRATIONS, Store
+from digest.store import Store
+from digest.store.migrations import MIGRATIONS
 from tests.conftest import fixed_clock
 
 INDEX_TABLES = ("signatures", "lsh", "event_terms", "event_vectors", "term_df")
 
 
 def _count(store: Store, table: str, where: str = "") -> int:
-    return store._db.execute(f"SELECT COUNT(*) FROM {table} {where}").fetchone()[0]
+    return store.db.conn.execute(f"SELECT COUNT(*) FROM {table} {where}").fetchone()[0]
 
 
 def test_every_migration_is_applied_once_and_recorded(tmp_path: Path) -> None:
@@ -33,12 +34,12 @@ def test_every_migration_is_applied_once_and_recorded(tmp_path: Path) -> None:
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
     with Store(tmp_path / "digest.sqlite") as store:
         with pytest.raises(RuntimeError), store.transaction():
-            store.record_skip("a.txt", "empty")
+            store.items.record_skip("a.txt", "empty")
             raise RuntimeError("crash in the middle of a write")
-        assert store.skipped() == []
+        assert store.items.skipped() == []
         with store.transaction():
-            store.record_skip("b.txt", "binary")
-        assert store.skipped() == [("b.txt", "binary")]
+            store.items.record_skip("b.txt", "binary")
+        assert store.items.skipped() == [("b.txt", "binary")]
 
 
 def test_a_store_written_by_a_newer_version_is_refused(tmp_path: Path) -> None:
@@ -54,7 +55,7 @@ def test_a_store_written_by_a_newer_version_is_refused(tmp_path: Path) -> None:
 
 def test_every_lookup_of_matching_searches_an_index(tmp_path: Path) -> None:
     with Store(tmp_path / "digest.sqlite") as store:
-        plans = store.index_plans()
+        plans = store.index.index_plans()
     assert set(plans) >= {"lsh_candidates", "signatures", "event_candidates", "stale_items"}
     for name, steps in plans.items():
         tables = [s for s in steps if any(f" {t} " in f" {s} " for t in (*INDEX_TABLES, "i", "s"))]
@@ -68,16 +69,16 @@ def test_changed_index_parameters_rebuild_the_index(config: Config) -> None:
     pipeline = open_pipeline(config, clock=fixed_clock)
     with pipeline.store:
         pipeline.ingest()
-        params = pipeline.store.get_meta("index_params")
+        params = pipeline.store.index.get_meta("index_params")
         assert _count(pipeline.store, "lsh") == 64 * _count(pipeline.store, "signatures")
     fewer = replace(config, dedup=replace(config.dedup, bands=32))
     pipeline = open_pipeline(fewer, clock=fixed_clock)
     with pipeline.store as store:
-        assert store.get_meta("index_params") != params
-        assert "bands=32" in (store.get_meta("index_params") or "")
+        assert store.index.get_meta("index_params") != params
+        assert "bands=32" in (store.index.get_meta("index_params") or "")
         assert _count(store, "signatures") == 5
         assert _count(store, "lsh") == 32 * 5
-        stories = {r[0] for r in store._db.execute("SELECT story_id FROM items")}
+        stories = {r[0] for r in store.db.conn.execute("SELECT story_id FROM items")}
         assert len(stories) == 4  # the seeds still make four stories
 
 
@@ -87,7 +88,7 @@ def test_retention_forgets_old_items_but_keeps_sent_digests(config: Config) -> N
         pipeline.ingest()
         built = pipeline.build()
         rendered = pipeline.render(built.digest)
-        digest_id = store.add_digest(
+        digest_id = store.outbox.add_digest(
             message_id="<1@digest.test>",
             subject=rendered.subject,
             html=rendered.html,
@@ -95,7 +96,7 @@ def test_retention_forgets_old_items_but_keeps_sent_digests(config: Config) -> N
             data=rendered.data,
             item_ids=built.item_ids,
         )
-        store.mark_sent(digest_id)
+        store.outbox.mark_sent(digest_id)
         assert pipeline.prune() == 0  # nothing is old yet
         # Half a year on (first_seen is the wall clock's: when the item arrived).
         later = Pipeline(
@@ -109,13 +110,13 @@ def test_retention_forgets_old_items_but_keeps_sent_digests(config: Config) -> N
         assert _count(store, "items", "WHERE text IS NOT NULL") == 0
         for table in INDEX_TABLES:
             assert _count(store, table) == 0, table
-        kept = store.digest(digest_id)
+        kept = store.outbox.digest(digest_id)
         assert kept is not None and kept.status == "sent"
         assert (kept.html, kept.text) == (rendered.html, rendered.text)
-        assert sorted(store.digest_item_ids(digest_id)) == sorted(built.item_ids)
+        assert sorted(store.outbox.digest_item_ids(digest_id)) == sorted(built.item_ids)
         # The sources are still known: the same files are not ingested again.
         report = later.ingest()
         assert (report.new, report.updated, report.unchanged) == (0, 0, 5)
         assert later.build().digest.stories == ()
-        store.vacuum()
-        assert store.free_fraction() == 0.0
+        store.index.vacuum()
+        assert store.index.free_fraction() == 0.0

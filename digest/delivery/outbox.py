@@ -47,8 +47,8 @@ from digest.delivery.transports import (
 from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
 from digest.models import RenderedEmail
 from digest.output.message import build_message, make_message_id
-from digest.store import DigestRow
 from digest.store.locks import outbox_lock
+from digest.store.outbox import DigestRow
 
 if TYPE_CHECKING:
     from digest.jobs import BuiltDigest, Pipeline
@@ -190,18 +190,18 @@ def _hand_over(
     try:
         paths = transport.deliver(message, html=row.html, stem=_stem(row))
     except PermanentDeliveryError as exc:
-        store.mark_attempt(row.id, error=str(exc), next_attempt_at=None, permanent=True)
+        store.outbox.mark_attempt(row.id, error=str(exc), next_attempt_at=None, permanent=True)
         log.error("digest #%d refused for good: %s", row.id, exc)
         result.failed.append(str(exc))
         return False
     except DeliveryError as exc:
         when = _backoff(pipeline.config.delivery, row.attempts, pipeline.clock())
-        store.mark_attempt(row.id, error=str(exc), next_attempt_at=when, permanent=False)
+        store.outbox.mark_attempt(row.id, error=str(exc), next_attempt_at=when, permanent=False)
         log.warning("digest #%d not delivered, next try after %s: %s", row.id, when, exc)
         result.failed.append(f"{exc} (next try after {when})")
         return False
     # Accepted: record it before anything else can happen.
-    store.mark_sent(row.id)
+    store.outbox.mark_sent(row.id)
     log.info("delivered digest #%d: %s", row.id, row.subject)
     result.delivered.append(row.id)
     result.paths.extend(paths)
@@ -224,7 +224,7 @@ def retry_outbox(
     The caller holds :func:`outbox_lock`.
     """
     now = pipeline.clock()
-    for row in reversed(pipeline.store.digests(status="pending")):
+    for row in reversed(pipeline.store.outbox.digests(status="pending")):
         if respect_backoff and not _due(row, now):
             continue
         if row.attempts:
@@ -279,7 +279,7 @@ def send_digest(
         message_id = new_message_id(
             config, f"{digest_key(built.item_ids)}-{stamp}-{secrets.token_hex(3)}"
         )
-        digest_id = pipeline.store.add_digest(
+        digest_id = pipeline.store.outbox.add_digest(
             message_id=message_id,
             subject=rendered.subject,
             html=rendered.html,
@@ -287,7 +287,7 @@ def send_digest(
             data=rendered.data,
             item_ids=built.item_ids,
         )
-        row = pipeline.store.digest(digest_id)
+        row = pipeline.store.outbox.digest(digest_id)
         assert row is not None
         _hand_over(pipeline, transport, row, result)
     return result
@@ -306,7 +306,7 @@ def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
         with pipeline.store.transaction():
             if ingest:
                 lines.append(f"ingest: {pipeline.ingest().summary()}")
-            for row in reversed(pipeline.store.digests(status="pending")):
+            for row in reversed(pipeline.store.outbox.digests(status="pending")):
                 lines.append(
                     f"would retry digest #{row.id} from the outbox: {row.subject!r} "
                     f"({row.attempts} attempt(s) so far)"

@@ -30,8 +30,7 @@ from rensa import RMinHash
 
 from digest.config import DedupConfig
 from digest.ingest.topic import Terms
-from digest.models import Article
-from digest.store import day_number
+from digest.models import Article, day_number
 
 # Bump when features change meaning: a stored index of another version is rebuilt.
 # 3: shingles of \w+ tokens, 16-bit signature values, CRC-32 band and term keys.

@@ -24,7 +24,7 @@ from digest.output.render import safe_href
 
 if TYPE_CHECKING:
     from digest.jobs import Pipeline
-    from digest.store import ItemRow
+    from digest.store.items import ItemRow
 
 #: The inspector lists at most this many items, newest first.
 ITEM_LIMIT = 1000
@@ -34,7 +34,7 @@ def inspect(pipeline: Pipeline) -> dict[str, Any]:
     """The inspector's view: counts, items (newest first) and skipped files, as plain data."""
     store = pipeline.store
     tz = pipeline.config.digest.tz
-    rows = store.all_items(limit=ITEM_LIMIT)
+    rows = store.items.all_items(limit=ITEM_LIMIT)
     copies: dict[int, list[int]] = {}
     stories: dict[int, list[int]] = {}
     for row in rows:
@@ -48,7 +48,7 @@ def inspect(pipeline: Pipeline) -> dict[str, Any]:
         "limit": ITEM_LIMIT,
         "items": items,
         "changed_by_terms": sum(1 for item in items if item["topic_now"] is not None),
-        "skipped": [{"source": s, "reason": r} for s, r in store.skipped()],
+        "skipped": [{"source": s, "reason": r} for s, r in store.items.skipped()],
     }
 
 

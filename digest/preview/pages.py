@@ -216,7 +216,7 @@ class Preview:
     def archived_page(self, digest_id: int, view: str, query: dict[str, str]) -> Response:
         version = self.version()
         with self._pipeline(ingest=False) as pipeline:
-            row = pipeline.store.digest(digest_id)
+            row = pipeline.store.outbox.digest(digest_id)
         if row is None:
             return _not_found()
         rendered = RenderedEmail(row.subject, row.html, row.text, json.loads(row.json))
@@ -245,7 +245,7 @@ class Preview:
     def archive_page(self) -> Response:
         version = self.version()
         with self._pipeline(ingest=False) as pipeline:
-            digests = pipeline.store.digest_index()
+            digests = pipeline.store.outbox.digest_index()
         sent = [d for d in digests if d["status"] == "sent"]
         waiting = [d for d in digests if d["status"] != "sent"]
         tz = self.config().digest.tz
@@ -285,7 +285,7 @@ class Preview:
         with self._pipeline(ingest=True) as pipeline:
             built = pipeline.build(include_sent=include_sent)
             rendered = pipeline.render(built.digest)
-            outbox = len(pipeline.store.digests(status="pending"))
+            outbox = len(pipeline.store.outbox.digests(status="pending"))
         return Snapshot(rendered, len(built.digest.stories), len(built.item_ids), outbox)
 
     def _snapshot(self, include_sent: bool) -> tuple[int, Snapshot]:
@@ -305,7 +305,7 @@ class Preview:
                 return _not_found("This build is no longer kept: reload the preview.")
             return _part(snapshot.rendered, ext)
         with self._pipeline(ingest=False) as pipeline:
-            row = pipeline.store.digest(number)
+            row = pipeline.store.outbox.digest(number)
         if row is None:
             return _not_found()
         return _part(RenderedEmail(row.subject, row.html, row.text, json.loads(row.json)), ext)

@@ -205,7 +205,7 @@ class Service:
 
     def _close(self, pipeline: Pipeline) -> None:
         try:
-            pipeline.store.record_service_stop(at=self.clock())
+            pipeline.store.service.record_service_stop(at=self.clock())
         finally:
             pipeline.store.close()
         log.info("service stopped")
@@ -215,7 +215,7 @@ class Service:
         if name == START:
             self._start(pipeline)
         else:
-            store.record_job_start(name, at=self.clock())
+            store.service.record_job_start(name, at=self.clock())
             try:
                 ok, summary = self._jobs[name](pipeline)
             except DigestError as exc:
@@ -224,13 +224,13 @@ class Service:
             except Exception as exc:  # recorded for digest status; the traceback goes to the log
                 log.exception("job %s failed", name)
                 ok, summary = False, f"{type(exc).__name__}: {exc}"
-            store.record_job_end(name, ok=ok, result=summary, at=self.clock())
+            store.service.record_job_end(name, ok=ok, result=summary, at=self.clock())
         if self._scheduler is not None:
-            store.record_next_runs(next_runs(self._scheduler))
+            store.service.record_next_runs(next_runs(self._scheduler))
 
     def _start(self, pipeline: Pipeline) -> None:
         now = self.clock()
-        pipeline.store.record_service_start(pid=os.getpid(), watching=self.watching, at=now)
+        pipeline.store.service.record_service_start(pid=os.getpid(), watching=self.watching, at=now)
         for name in (FOLDERS, FEEDS, OUTBOX) if self.feeds else (FOLDERS, OUTBOX):
             self._worker.request(name)
         missed = self._missed(pipeline, now)
@@ -247,11 +247,11 @@ class Service:
     def _missed(self, pipeline: Pipeline, now: datetime) -> datetime | None:
         """The scheduled digest missed while no service ran (within the misfire grace)."""
         since = [now - timedelta(seconds=self.config.schedule.misfire_grace_seconds)]
-        state = pipeline.store.service_state()
+        state = pipeline.store.service.service_state()
         for job in state["jobs"] if state else []:
             if job["name"] == DIGEST and job["last_success_at"]:
                 since.append(datetime.fromisoformat(job["last_success_at"]))
-        sent = pipeline.store.digests(status="sent", limit=1)
+        sent = pipeline.store.outbox.digests(status="sent", limit=1)
         if sent and sent[0].sent_at:
             since.append(datetime.fromisoformat(sent[0].sent_at))
         return missed_run(self.trigger, max(since), now)

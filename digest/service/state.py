@@ -29,7 +29,7 @@ def service_status(pipeline: Pipeline) -> dict[str, Any]:
     """Plain data for ``digest status --json``; times in ``[digest] timezone``."""
     tz = pipeline.config.digest.tz
     pid = running_service_pid(pipeline.store.path)
-    state = pipeline.store.service_state()
+    state = pipeline.store.service.service_state()
     if state is None:
         return {"state": "running" if pid is not None else "never started", "pid": pid, "jobs": []}
     jobs = []

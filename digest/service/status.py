@@ -13,12 +13,14 @@ if TYPE_CHECKING:
 def gather(pipeline: Pipeline) -> dict[str, Any]:
     """Collect the figures as plain data (the CLI prints them, or dumps them as JSON)."""
     store = pipeline.store
-    sent = store.digests(status="sent", limit=1)
-    waiting = store.digests(status="pending", limit=1000) + store.digests(status="failed", limit=20)
+    sent = store.outbox.digests(status="sent", limit=1)
+    waiting = store.outbox.digests(status="pending", limit=1000) + store.outbox.digests(
+        status="failed", limit=20
+    )
     return {
         "store": str(store.path),
         "counts": store.counts(),
-        "skipped": [{"source": s, "reason": r} for s, r in store.skipped()],
+        "skipped": [{"source": s, "reason": r} for s, r in store.items.skipped()],
         "last_digest": (
             {"id": sent[0].id, "sent_at": sent[0].sent_at, "subject": sent[0].subject}
             if sent
@@ -43,7 +45,7 @@ def gather(pipeline: Pipeline) -> dict[str, Any]:
                 "last_error": state.last_error,
                 "next_fetch_at": state.next_fetch_at.isoformat() if state.next_fetch_at else None,
             }
-            for url, state in sorted(store.feed_states().items())
+            for url, state in sorted(store.feeds.feed_states().items())
         ],
         "service": service_status(pipeline),
     }

@@ -1,6 +1,6 @@
 """The deduplication index and retention: the part of the store that must stay flat.
 
-:class:`~digest.store.Store` inherits these methods; they are kept apart
+:class:`~digest.store.Store` holds them as ``store.index``; they are kept apart
 because they are what decides whether matching one new item costs the same
 against ten thousand stored items as against a million:
 
@@ -9,7 +9,7 @@ against ten thousand stored items as against a million:
   statement of one primary-key search per band, each capped, counted and
   ranked inside SQLite, so only the best few rows reach Python;
 * ``signatures`` are fetched only for those few candidates (counted in
-  :attr:`IndexTables.signature_rows`, which the regression test watches);
+  :attr:`Index.signature_rows`, which the regression test watches);
 * ``event_terms (term, day, item_id)`` holds an item's strongest event terms;
   candidates come from one statement of one range search per term within the
   day window, again capped and ranked in SQLite;
@@ -17,20 +17,21 @@ against ten thousand stored items as against a million:
   arrays (32-bit term keys, float32 weights), ``term_df`` the document
   frequencies by term key.
 
-:meth:`IndexTables.index_plans` shows the query plans (a test checks that
+:meth:`Index.index_plans` shows the query plans (a test checks that
 every lookup searches an index and none scans a table). Retention
-(:meth:`IndexTables.stale_items`, :meth:`IndexTables.forget`) removes old
+(:meth:`Index.stale_items`, :meth:`Index.forget`) removes old
 items' text and index rows and leaves the item row, so its source stays known.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+
+from digest.store.db import Database
 
 KEY_TYPE = "i"  # 32-bit signed term keys
 WEIGHT_TYPE = "f"  # float32 weights
@@ -69,7 +70,7 @@ def _marks(n: int) -> str:
 
 @dataclass(frozen=True)
 class BulkEntry:
-    """One already-analysed item for :meth:`IndexTables.bulk_load`.
+    """One already-analysed item for :meth:`Index.bulk_load`.
 
     ``terms`` and ``weights`` are the packed arrays of an event vector as
     stored (32-bit keys, float32 unit weights), its first ``indexed`` keys
@@ -89,12 +90,26 @@ class BulkEntry:
     indexed: int
 
 
-class IndexTables:
-    """The dedup index and retention methods of :class:`~digest.store.Store`."""
+class Index:
+    """The dedup index (signatures, LSH keys, event terms), its parameters, and retention."""
 
-    _db: sqlite3.Connection
-    # Signature rows read so far: matching must read only a capped few per item.
-    signature_rows: int = 0
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = database.conn
+        # Signature rows read so far: matching must read only a capped few per item.
+        self.signature_rows = 0
+
+    # -- meta: the index parameters and document count -------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     # -- copies: MinHash LSH ---------------------------------------------------
 

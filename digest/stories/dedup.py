@@ -120,14 +120,16 @@ class Deduplicator:
 
     def find_original(self, features: Features, *, exclude: int) -> tuple[int, float] | None:
         """The stored item this one copies, with the estimated Jaccard, if any."""
-        shared = self.store.lsh_candidates(features.lsh_keys, limit=COPY_CANDIDATES_VERIFIED + 1)
+        shared = self.store.index.lsh_candidates(
+            features.lsh_keys, limit=COPY_CANDIDATES_VERIFIED + 1
+        )
         shared.pop(exclude, None)
         if not shared:
             return None
         best = sorted(shared, key=lambda i: (-shared[i], i))[:COPY_CANDIDATES_VERIFIED]
         scored = [
             (features.estimated_jaccard(sig), item_id)
-            for item_id, sig in self.store.signatures(best).items()
+            for item_id, sig in self.store.index.signatures(best).items()
         ]
         scored = [s for s in scored if s[0] >= self.config.copy_threshold]
         if not scored:
@@ -138,7 +140,7 @@ class Deduplicator:
     def weigh(self, features: Features) -> _Weighted:
         """TF-IDF weights of the item's terms and the ones to index (one store lookup)."""
         keys = features.term_keys
-        df, docs = self.store.document_frequencies(keys)
+        df, docs = self.store.index.document_frequencies(keys)
         found, log, total = df.get, math.log, docs + 1
         weights = [
             weight * (log(total / (found(key, 0) + 1)) + 1.0)
@@ -160,7 +162,7 @@ class Deduplicator:
         if not features.terms:
             return None
         window = self.config.event_window_days
-        shared = self.store.event_candidates(
+        shared = self.store.index.event_candidates(
             weighted.indexed,
             features.day - window,
             features.day + window,
@@ -172,7 +174,7 @@ class Deduplicator:
         best = sorted(shared, key=lambda i: (-shared[i], i))[:EVENT_CANDIDATES_VERIFIED]
         scored = [
             (cosine(weighted.vector, keys, weights), item_id)
-            for item_id, (keys, weights) in self.store.event_vectors(best).items()
+            for item_id, (keys, weights) in self.store.index.event_vectors(best).items()
         ]
         scored = [s for s in scored if s[0] >= self.config.event_threshold]
         if not scored:
@@ -182,14 +184,14 @@ class Deduplicator:
 
     def unindex(self, item_id: int) -> None:
         """Remove an item's index rows (before it is re-placed after a change)."""
-        signature, _ = self.store.index_entry(item_id)
+        signature, _ = self.store.index.index_entry(item_id)
         keys = band_keys(signature, self.config.bands) if signature else ()
-        self.store.remove_from_index(item_id, keys)
+        self.store.index.remove_from_index(item_id, keys)
 
     def forget(self, item_id: int, signature: bytes | None) -> None:
         """Retention: drop an old item's text and index rows, keep its row."""
         keys = band_keys(signature, self.config.bands) if signature else ()
-        self.store.forget(item_id, keys)
+        self.store.index.forget(item_id, keys)
 
     def place(self, item_id: int, features: Features, *, published: datetime | None) -> Placement:
         """Decide and record where a new or changed on-topic item belongs, and index it.
@@ -202,14 +204,14 @@ class Deduplicator:
         copy = self.find_original(features, exclude=item_id)
         if copy is not None and self._root(copy[0]) == item_id:
             copy = None  # a changed original matched one of its own copies: it stays the original
-        store.add_signature(item_id, features.signature, features.lsh_keys)
+        store.index.add_signature(item_id, features.signature, features.lsh_keys)
         if copy is not None:
             original, similarity = copy
             root = self._root(original)
-            story = store.placement(root)[1] or store.new_story()
+            story = store.items.placement(root)[1] or store.items.new_story()
             if published is not None and self._is_older(published, root):
-                store.reparent(root, item_id)
-                store.set_placement(
+                store.items.reparent(root, item_id)
+                store.items.set_placement(
                     item_id,
                     copy_of=None,
                     copy_similarity=None,
@@ -217,10 +219,10 @@ class Deduplicator:
                     story_similarity=None,
                     matched_item=None,
                 )
-                store.set_copy_similarity(root, similarity)
-                store.move_event_index(root, item_id, features.day)
+                store.items.set_copy_similarity(root, similarity)
+                store.index.move_event_index(root, item_id, features.day)
                 return Placement(None, None, story, None, root)
-            store.set_placement(
+            store.items.set_placement(
                 item_id,
                 copy_of=root,
                 copy_similarity=similarity,
@@ -233,10 +235,10 @@ class Deduplicator:
         event = self.find_event(features, weighted, exclude=item_id)
         if event is not None:
             matched, similarity = event
-            story = store.placement(matched)[1] or store.new_story()
+            story = store.items.placement(matched)[1] or store.items.new_story()
         else:
-            matched, similarity, story = None, None, store.new_story()
-        store.set_placement(
+            matched, similarity, story = None, None, store.items.new_story()
+        store.items.set_placement(
             item_id,
             copy_of=None,
             copy_similarity=None,
@@ -245,12 +247,12 @@ class Deduplicator:
             matched_item=matched,
         )
         if features.terms:
-            store.add_event_terms(item_id, features.day, weighted.vector, weighted.indexed)
-            store.add_document_terms(weighted.keys)
+            store.index.add_event_terms(item_id, features.day, weighted.vector, weighted.indexed)
+            store.index.add_document_terms(weighted.keys)
         return Placement(None, None, story, similarity, matched)
 
     def _is_older(self, published: datetime, root: int) -> bool:
-        rows = self.store.items([root])
+        rows = self.store.items.rows([root])
         if not rows or rows[0].date_is_fallback:
             return False
         return published < rows[0].published - ORIGINAL_MARGIN
@@ -258,7 +260,7 @@ class Deduplicator:
     def _root(self, item_id: int) -> int:
         seen = {item_id}
         while True:
-            parent = self.store.placement(item_id)[0]
+            parent = self.store.items.placement(item_id)[0]
             if parent is None or parent in seen:
                 return item_id
             seen.add(parent)

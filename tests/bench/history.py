@@ -34,21 +34,23 @@ from digest.store.index import BulkEntry
 def synthesise(store: Store, *, total: int, per_day: int, bands: int, seed: int = 7) -> float:
     """Add synthetic items until the store holds ``total``; return the seconds it took."""
     started = time.perf_counter()
-    have = store._db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    have = store.db.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
     if have >= total:
         return 0.0
-    vectors = store._db.execute(
+    vectors = store.db.conn.execute(
         "SELECT terms, weights, indexed FROM event_vectors ORDER BY item_id"
     ).fetchall()
     if not vectors:
         raise ValueError("synthesise needs a store with real items to take event terms from")
-    first_day = store._db.execute("SELECT MIN(day) FROM items WHERE text IS NOT NULL").fetchone()[0]
-    done = store._db.execute(
+    first_day = store.db.conn.execute(
+        "SELECT MIN(day) FROM items WHERE text IS NOT NULL"
+    ).fetchone()[0]
+    done = store.db.conn.execute(
         "SELECT COUNT(*) FROM items WHERE source LIKE 'synthetic/%'"
     ).fetchone()[0]
     rng = random.Random(seed + done)
-    cache = store._db.execute("PRAGMA cache_size").fetchone()[0]
-    store._db.execute("PRAGMA cache_size = -524288")
+    cache = store.db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.db.conn.execute("PRAGMA cache_size = -524288")
 
     def entries() -> Iterator[BulkEntry]:
         for k in range(done, done + total - have):
@@ -73,6 +75,6 @@ def synthesise(store: Store, *, total: int, per_day: int, bands: int, seed: int 
             )
 
     with store.transaction():
-        store.bulk_load(entries())
-    store._db.execute(f"PRAGMA cache_size = {int(cache)}")
+        store.index.bulk_load(entries())
+    store.db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return time.perf_counter() - started

@@ -140,7 +140,7 @@ def copy_detection(pipeline: Pipeline, truth: dict) -> dict:
     of found clusters led by the true original (a copy met first leads until
     its original arrives and takes over).
     """
-    db = pipeline.store._db
+    db = pipeline.store.db.conn
     rows = db.execute("SELECT id, source, copy_of, on_topic FROM items").fetchall()
     source = {i: s for i, s, _, _ in rows}
     on_topic = {s for _, s, _, t in rows if t}
@@ -173,7 +173,7 @@ def event_grouping(pipeline: Pipeline, truth: dict) -> dict:
     Over the on-topic items that are not copies: a pair is two such items in
     one story. Not a target; it shows how grouping holds at thousands a day.
     """
-    rows = pipeline.store._db.execute(
+    rows = pipeline.store.db.conn.execute(
         "SELECT source, story_id FROM items WHERE on_topic = 1 AND copy_of IS NULL"
     ).fetchall()
     stories: dict[int, set[str]] = {}
@@ -209,7 +209,7 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
     pipeline = open_pipeline(config, clock=clock)
     store = pipeline.store
     with store:
-        stored = store._db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+        stored = store.db.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
         items = [
             e
             for e in scan_folders([Path(probes)], known=lambda s: None, max_bytes=10**7)
@@ -220,7 +220,7 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
         # OS cache, or the first checkpoint's fsync times it (seconds).
         os.sync()
         times = []
-        signature_rows = store.signature_rows
+        signature_rows = store.index.signature_rows
         report = IngestReport()
         cpu = []
         for item, ready in zip(items, prepared, strict=True):
@@ -229,11 +229,11 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
                 pipeline._store(item, ready, report, state=None)
             times.append(time.perf_counter() - started)
             cpu.append(time.process_time() - used)
-        rows_per_item = (store.signature_rows - signature_rows) / len(items)
+        rows_per_item = (store.index.signature_rows - signature_rows) / len(items)
         statements = count_statements(pipeline, prepared[:30])
         known = json.loads(Path(truth).read_text())
         found = probe_copies(pipeline, known, [i.source for i in items])
-        index = store.index_bytes()
+        index = store.index.index_bytes()
     return {
         "stored": stored,
         "probes": len(items),
@@ -266,7 +266,7 @@ def count_statements(pipeline: Pipeline, prepared: list) -> float:
 
 def probe_copies(pipeline: Pipeline, truth: dict, sources: list[str]) -> dict:
     """How many on-topic probe copies joined their original's copy cluster at this size."""
-    db = pipeline.store._db
+    db = pipeline.store.db.conn
 
     def root(source: str) -> tuple[int, bool] | None:
         row = db.execute(
@@ -315,9 +315,10 @@ def digest(db: str, repeat: int) -> dict:
         everything = _timed_builds(pipeline, 1)
         day_ago = (END - timedelta(days=1)).isoformat(timespec="seconds")
         earlier = [
-            r[0] for r in store._db.execute("SELECT id FROM items WHERE published < ?", (day_ago,))
+            r[0]
+            for r in store.db.conn.execute("SELECT id FROM items WHERE published < ?", (day_ago,))
         ]
-        sent = store.add_digest(
+        sent = store.outbox.add_digest(
             message_id="<earlier-days@bench>",
             subject="earlier days",
             html="",
@@ -325,7 +326,7 @@ def digest(db: str, repeat: int) -> dict:
             data={},
             item_ids=earlier,
         )
-        store.mark_sent(sent)
+        store.outbox.mark_sent(sent)
         result = _timed_builds(pipeline, repeat)
     result["all_unsent"] = everything
     return result
@@ -333,7 +334,7 @@ def digest(db: str, repeat: int) -> dict:
 
 def _timed_builds(pipeline: Pipeline, repeat: int) -> dict:
     builds, renders = [], []
-    unsent = len(pipeline.store.unsent_story_ids())
+    unsent = len(pipeline.store.items.unsent_story_ids())
     for _ in range(repeat):
         started = time.perf_counter()
         built = pipeline.build()

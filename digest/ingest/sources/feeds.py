@@ -44,7 +44,8 @@ from digest.ingest.sources.feedparse import Entry, ParsedFeed, parse_feed
 from digest.ingest.sources.fetch import Fetcher, FetchResult, HttpFetcher
 from digest.ingest.sources.opml import OpmlFeed, read_opml, to_opml
 from digest.models import Skipped, SourceItem
-from digest.store import FeedState, Store
+from digest.store import Store
+from digest.store.feeds import FeedState
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def poll_feeds(
     A feed never fetched is always due; a disabled (gone) feed only with ``force``.
     """
     specs = configured_feeds(config)
-    states = store.feed_states()
+    states = store.feeds.feed_states()
     due = [spec for spec in specs if force or is_due(states.get(spec.url), now)]
     if not due:
         return
@@ -269,7 +270,7 @@ def _changed_items(
         claimed.add(identity)
         fingerprint = entry.content_hash
         source = entry.link or entry.id or identity
-        known = store.feed_item(identity, source)
+        known = store.feeds.feed_item(identity, source)
         if known is not None:
             known_source, known_fingerprint, owner = known
             if owner != spec.url or known_fingerprint == fingerprint:
@@ -313,7 +314,7 @@ class FeedRow:
 
 
 def feed_rows(config: Config, store: Store) -> list[FeedRow]:
-    states = store.feed_states()
+    states = store.feeds.feed_states()
     return [FeedRow(spec, states.get(spec.url)) for spec in configured_feeds(config)]
 
 
@@ -352,7 +353,7 @@ def export_feeds(config: Config) -> bytes:
     titles: dict[str, str] = {}
     if config.store.path.exists():
         with Store(config.store.path) as store:
-            titles = {url: s.title for url, s in store.feed_states().items() if s.title}
+            titles = {url: s.title for url, s in store.feeds.feed_states().items() if s.title}
     feeds = [
         OpmlFeed(spec.url, titles.get(spec.url) or spec.title) for spec in configured_feeds(config)
     ]
