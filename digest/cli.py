@@ -139,7 +139,7 @@ def build(config: Config, out: str | None, fmt: str, include_sent: bool) -> None
 @command
 def send(config: Config, dry_run: bool) -> None:
     """Ingest, build the digest of what is new, deliver it, and record it as sent."""
-    from digest.delivery.outbox import send_digest
+    from digest.jobs import send_digest
 
     pipeline = _pipeline(config)
     with pipeline.store:
@@ -171,7 +171,7 @@ def status(config: Config, as_json: bool) -> None:
 
     pipeline = _pipeline(config)
     with pipeline.store:
-        info = gather(pipeline)
+        info = gather(pipeline.store, pipeline.config)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return

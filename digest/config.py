@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from digest.cron import parse_cron
 from digest.errors import ConfigError
 
 DEFAULT_CONFIG = Path("config") / "digest.toml"
@@ -408,8 +409,6 @@ def _check(config: Config, where: str | None) -> None:
     if schedule.misfire_grace_seconds < 1:
         fail("must be at least 1", "[schedule] misfire_grace_seconds")
     try:
-        from digest.service.schedule import parse_cron
-
         parse_cron(schedule.digest, config.digest.tz)
     except ValueError as exc:
         fail(f"{schedule.digest!r} is not a cron expression: {exc}", "[schedule] digest")

@@ -13,24 +13,36 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from digest.config import Config
+from digest.delivery.outbox import (
+    SendResult,
+    check_delivery,
+    enqueue,
+    hand_over,
+    retry_outbox,
+    transport_for,
+)
+from digest.delivery.transports import Transport
 from digest.errors import DigestError
 from digest.ingest.prepare import Prepared, Preparer, prepare_stream
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
 from digest.ingest.sources.folder import FileState, Skipped, Unchanged, scan_folders
 from digest.ingest.topic import Terms, load_terms
 from digest.models import (
-    Copy,
     Digest,
     Excluded,
     RenderedEmail,
     SourceItem,
-    Story,
-    StoryItem,
 )
-from digest.output.compose import compose, summarize
+from digest.output.compose import (
+    BuiltDigest,
+    assemble_stories,
+    carried_ids,
+    compose,
+    summarize,
+)
 from digest.output.render import render
 from digest.store import Store
-from digest.store.items import ItemRow
+from digest.store.locks import outbox_lock
 from digest.stories.dedup import Deduplicator, FeatureExtractor
 
 log = logging.getLogger(__name__)
@@ -70,14 +82,6 @@ class IngestReport:
             f"new {self.new}, updated {self.updated}, skipped {self.skipped}, "
             f"excluded {self.excluded} (copies folded {self.copies}, unchanged {self.unchanged})"
         )
-
-
-@dataclass(frozen=True)
-class BuiltDigest:
-    """A composed digest with the items it carries (to mark them sent later)."""
-
-    digest: Digest
-    item_ids: tuple[int, ...]
 
 
 class Pipeline:
@@ -293,85 +297,120 @@ class Pipeline:
 
     def build(self, *, include_sent: bool = False) -> BuiltDigest:
         """Compose the digest of what has not been sent (everything with include_sent)."""
-        store = self.store
-        story_ids = store.items.unsent_story_ids(include_sent=include_sent)
-        by_story = store.items.story_items(story_ids, with_text=False)
-        leads = [row for rows in by_story.values() for row in rows]
-        copies = store.items.copies((row.id for row in leads), with_text=False)
-        stories: list[Story] = []
-        carried: list[int] = []
-        for story_id, rows in by_story.items():
-            if not rows:
-                continue
-            items = tuple(_story_item(row, copies.get(row.id, [])) for row in rows)
-            lead = rows[0]
-            update = any(not i.new for i in items) and any(i.new for i in items)
-            stories.append(
-                Story(
-                    id=story_id,
-                    headline=lead.title,
-                    summary="",  # filled in below, for the stories the digest keeps
-                    published=max(r.published for r in rows if not r.date_is_fallback)
-                    if any(not r.date_is_fallback for r in rows)
-                    else lead.published,
-                    items=items,
-                    update=update,
-                )
-            )
-        digest = compose(
-            stories,
-            title=self.config.digest.title,
-            language=self.config.digest.language,
-            generated_at=self.clock(),
-            excluded=[
-                Excluded(s, r)
-                for s, r in store.items.excluded(
-                    since=None if include_sent else store.outbox.last_sent_at()
-                )
-            ],
-            max_stories=self.config.digest.max_stories,
-        )
-        # Summaries are the costly part (a few ms each) and only the kept
-        # stories need one: every unsent story is composed, at most
-        # max_stories are kept.
-        sentences = self.config.digest.summary_sentences
-        texts = {
-            r.id: r.text for r in store.items.rows(by_story[s.id][0].id for s in digest.stories)
-        }
-        digest = replace(
-            digest,
-            stories=tuple(
-                replace(s, summary=summarize(texts.get(by_story[s.id][0].id) or "", sentences))
-                for s in digest.stories
-            ),
-        )
-        kept = {s.id for s in digest.stories}
-        for story_id, rows in by_story.items():
-            if story_id in kept:
-                for row in rows:
-                    carried.append(row.id)
-                    carried.extend(c.id for c in copies.get(row.id, []))
-        return BuiltDigest(digest, tuple(sorted(carried)))
+        return build_digest(self.store, self.config, self.clock, include_sent=include_sent)
 
     def render(self, digest: Digest) -> RenderedEmail:
-        return render(digest, templates_dir=self.config.templates_dir, tz=self.config.digest.tz)
+        return render_digest(self.config, digest)
 
 
-def _story_item(row: ItemRow, copies: list[ItemRow]) -> StoryItem:
-    return StoryItem(
-        id=row.id,
-        source=row.source,
-        title=row.title,
-        outlet=row.outlet,
-        published=row.published,
-        date_is_fallback=row.date_is_fallback,
-        url=row.url,
-        copies=tuple(
-            Copy(source=c.source, outlet=c.outlet, url=c.url, similarity=c.copy_similarity or 1.0)
-            for c in copies
-        ),
-        new=row.sent_digest_id is None,
+def build_digest(
+    store: Store, config: Config, clock: Clock, *, include_sent: bool = False
+) -> BuiltDigest:
+    """Compose the digest of what has not been sent (everything with include_sent)."""
+    story_ids = store.items.unsent_story_ids(include_sent=include_sent)
+    by_story = store.items.story_items(story_ids, with_text=False)
+    leads = [row for rows in by_story.values() for row in rows]
+    copies = store.items.copies((row.id for row in leads), with_text=False)
+    digest = compose(
+        assemble_stories(by_story, copies),
+        title=config.digest.title,
+        language=config.digest.language,
+        generated_at=clock(),
+        excluded=[
+            Excluded(s, r)
+            for s, r in store.items.excluded(
+                since=None if include_sent else store.outbox.last_sent_at()
+            )
+        ],
+        max_stories=config.digest.max_stories,
     )
+    # Summaries are the costly part (a few ms each) and only the kept
+    # stories need one: every unsent story is composed, at most
+    # max_stories are kept.
+    sentences = config.digest.summary_sentences
+    texts = {r.id: r.text for r in store.items.rows(by_story[s.id][0].id for s in digest.stories)}
+    digest = replace(
+        digest,
+        stories=tuple(
+            replace(s, summary=summarize(texts.get(by_story[s.id][0].id) or "", sentences))
+            for s in digest.stories
+        ),
+    )
+    kept = {s.id for s in digest.stories}
+    return BuiltDigest(digest, carried_ids(by_story, copies, kept))
+
+
+def render_digest(config: Config, digest: Digest) -> RenderedEmail:
+    return render(digest, templates_dir=config.templates_dir, tz=config.digest.tz)
+
+
+def send_digest(
+    pipeline: Pipeline,
+    *,
+    transport: Transport | None = None,
+    dry_run: bool = False,
+    respect_backoff: bool = False,
+    ingest: bool = False,
+) -> SendResult:
+    """Retry the outbox, then build, store and deliver a digest of what is new.
+
+    A manual run retries the outbox at once; the scheduler passes
+    ``respect_backoff`` so that a server that is down is not hammered.
+    ``ingest`` scans the sources first. A dry run does all of it inside a
+    transaction that is rolled back, sends nothing, and says what it would do.
+    """
+    store, config, clock = pipeline.store, pipeline.config, pipeline.clock
+    check_delivery(config)
+    if dry_run:
+        return SendResult(dry_run=_plan(pipeline, ingest=ingest))
+    transport = transport or transport_for(config)
+    if ingest:
+        pipeline.ingest()
+    result = SendResult()
+    with outbox_lock(store.path):
+        retry_outbox(store, config, clock, transport, result, respect_backoff=respect_backoff)
+        built = build_digest(store, config, clock)
+        if built.digest.is_empty and not config.delivery.send_empty:
+            result.nothing_new = not result.delivered
+            return result
+        row = enqueue(store, config, built, render_digest(config, built.digest))
+        hand_over(store, config, clock, transport, row, result)
+    return result
+
+
+class _Rollback(Exception):
+    """Unwinds a dry run's transaction."""
+
+
+def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
+    """What a send would do, worked out in a transaction that is then rolled back."""
+    store, config = pipeline.store, pipeline.config
+    d = config.delivery
+    lines = ["dry run: nothing is sent or recorded"]
+    try:
+        with store.transaction():
+            if ingest:
+                lines.append(f"ingest: {pipeline.ingest().summary()}")
+            for row in reversed(store.outbox.digests(status="pending")):
+                lines.append(
+                    f"would retry digest #{row.id} from the outbox: {row.subject!r} "
+                    f"({row.attempts} attempt(s) so far)"
+                )
+            built = build_digest(store, config, pipeline.clock)
+            if built.digest.is_empty and not d.send_empty:
+                lines.append("nothing new to send")
+            else:
+                rendered = render_digest(config, built.digest)
+                where = f" via {d.smtp_host}:{d.smtp_port}" if d.method == "smtp" else ""
+                lines.append(
+                    f"would send {rendered.subject!r} to {', '.join(d.to)} by {d.method}{where}: "
+                    f"{len(built.digest.stories)} stories, {len(built.item_ids)} items"
+                )
+                lines.extend(f"  - {story.headline}" for story in built.digest.stories)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return lines
 
 
 def open_pipeline(

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from digest.config import ENV_SMTP_PASSWORD, load_config
-from digest.delivery.outbox import retry_pending, send_digest
-from digest.jobs import Pipeline, open_pipeline
+from digest.delivery.outbox import retry_pending
+from digest.jobs import Pipeline, open_pipeline, send_digest
 from digest.service.status import format_status, gather
 from tests.conftest import NOW
 from tests.smtp import (
@@ -207,15 +207,24 @@ def test_a_server_that_is_down_gets_the_digest_once_when_it_is_back(
         assert first.failed and "cannot reach the SMTP server" in first.failed[0]
         [row] = pipeline.store.outbox.digests(status="pending")
         assert row.attempts == 1 and row.next_attempt_at is not None
-        assert "outbox: 1 pending, 0 failed" in format_status(gather(pipeline))
+        assert "outbox: 1 pending, 0 failed" in format_status(
+            gather(pipeline.store, pipeline.config)
+        )
         with running(sink, down.free()):
             # The service respects the backoff: nothing is tried before it runs out.
-            assert retry_pending(pipeline).delivered == []
+            assert retry_pending(pipeline.store, pipeline.config, pipeline.clock).delivered == []
             assert pipeline.store.outbox.digest(row.id).attempts == 1  # type: ignore[union-attr]
             clock.advance(minutes=6)
-            assert retry_pending(pipeline).delivered == [row.id]
+            assert retry_pending(pipeline.store, pipeline.config, pipeline.clock).delivered == [
+                row.id
+            ]
             assert send_digest(pipeline, ingest=True).nothing_new
-            assert retry_pending(pipeline, respect_backoff=False).delivered == []
+            assert (
+                retry_pending(
+                    pipeline.store, pipeline.config, pipeline.clock, respect_backoff=False
+                ).delivered
+                == []
+            )
     [message] = sink.messages
     assert message["Message-ID"] == row.message_id
 
@@ -265,7 +274,7 @@ def test_a_550_refusal_is_recorded_and_nothing_is_marked_sent(tmp_path: Path, si
         assert row.next_attempt_at is None
         assert pipeline.store.counts()["unsent_stories"] == 4
         assert all(item.sent_digest_id is None for item in pipeline.store.items.all_items())
-        status = format_status(gather(pipeline))
+        status = format_status(gather(pipeline.store, pipeline.config))
         assert "outbox: 0 pending, 1 failed" in status
         assert "#1 failed after 1 attempt(s)" in status and "550 5.7.1" in status
         # Nothing was lost: once the server takes mail again, the stories go in a new digest.

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from digest.config import Config, load_config
-from digest.delivery.outbox import FileTransport, send_digest
+from digest.delivery.outbox import FileTransport
 from digest.errors import DigestError
-from digest.jobs import open_pipeline
+from digest.jobs import open_pipeline, send_digest
 from digest.preview.server import LOOPBACK, PreviewServer
 from tests.articles import write_articles
 from tests.conftest import ROOT, SEEDS, fixed_clock, write_config

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digest.config import load_config
+from digest.cron import parse_cron
 from digest.errors import ConfigError
 from digest.service.schedule import (
     DIGEST,
@@ -20,7 +21,6 @@ from digest.service.schedule import (
     missed_run,
     next_runs,
     outbox_seconds,
-    parse_cron,
 )
 from tests.conftest import write_config
 

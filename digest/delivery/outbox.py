@@ -28,13 +28,12 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from digest.config import Config, DeliveryConfig
 from digest.delivery.transports import (
@@ -46,12 +45,11 @@ from digest.delivery.transports import (
 )
 from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
 from digest.models import RenderedEmail
+from digest.output.compose import BuiltDigest
 from digest.output.message import build_message, make_message_id
+from digest.store import Store
 from digest.store.locks import outbox_lock
 from digest.store.outbox import DigestRow
-
-if TYPE_CHECKING:
-    from digest.jobs import BuiltDigest, Pipeline
 
 __all__ = [
     "FileTransport",
@@ -60,13 +58,16 @@ __all__ = [
     "SmtpTransport",
     "Transport",
     "check_delivery",
+    "enqueue",
+    "hand_over",
     "message_for",
+    "retry_outbox",
     "retry_pending",
-    "send_digest",
     "transport_for",
 ]
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
 
 
 def digest_key(item_ids: Sequence[int]) -> str:
@@ -172,21 +173,25 @@ def _stem(row: DigestRow) -> str:
     return f"digest-{created:%Y%m%d-%H%M%S}-{row.id}"
 
 
-def _stored_message(pipeline: Pipeline, row: DigestRow) -> EmailMessage:
+def _stored_message(config: Config, row: DigestRow) -> EmailMessage:
     """Rebuild the message of an outbox digest exactly: same parts, same Message-ID."""
     rendered = RenderedEmail(
         subject=row.subject, html=row.html, text=row.text, data=json.loads(row.json)
     )
     date = datetime.fromisoformat(row.created_at)
-    return _message(pipeline.config, rendered, date=date, message_id=row.message_id)
+    return _message(config, rendered, date=date, message_id=row.message_id)
 
 
-def _hand_over(
-    pipeline: Pipeline, transport: Transport, row: DigestRow, result: SendResult
+def hand_over(
+    store: Store,
+    config: Config,
+    clock: Clock,
+    transport: Transport,
+    row: DigestRow,
+    result: SendResult,
 ) -> bool:
     """Deliver one outbox digest; record success or the failure. True if delivered."""
-    store = pipeline.store
-    message = _stored_message(pipeline, row)
+    message = _stored_message(config, row)
     try:
         paths = transport.deliver(message, html=row.html, stem=_stem(row))
     except PermanentDeliveryError as exc:
@@ -195,7 +200,7 @@ def _hand_over(
         result.failed.append(str(exc))
         return False
     except DeliveryError as exc:
-        when = _backoff(pipeline.config.delivery, row.attempts, pipeline.clock())
+        when = _backoff(config.delivery, row.attempts, clock())
         store.outbox.mark_attempt(row.id, error=str(exc), next_attempt_at=when, permanent=False)
         log.warning("digest #%d not delivered, next try after %s: %s", row.id, when, exc)
         result.failed.append(f"{exc} (next try after {when})")
@@ -213,7 +218,9 @@ def _due(row: DigestRow, now: datetime) -> bool:
 
 
 def retry_outbox(
-    pipeline: Pipeline,
+    store: Store,
+    config: Config,
+    clock: Clock,
     transport: Transport,
     result: SendResult,
     *,
@@ -223,106 +230,47 @@ def retry_outbox(
 
     The caller holds :func:`outbox_lock`.
     """
-    now = pipeline.clock()
-    for row in reversed(pipeline.store.outbox.digests(status="pending")):
+    now = clock()
+    for row in reversed(store.outbox.digests(status="pending")):
         if respect_backoff and not _due(row, now):
             continue
         if row.attempts:
             result.retried += 1
-        _hand_over(pipeline, transport, row, result)
+        hand_over(store, config, clock, transport, row, result)
 
 
 def retry_pending(
-    pipeline: Pipeline, *, transport: Transport | None = None, respect_backoff: bool = True
+    store: Store,
+    config: Config,
+    clock: Clock,
+    *,
+    transport: Transport | None = None,
+    respect_backoff: bool = True,
 ) -> SendResult:
     """Retry the outbox alone (the service does this between scheduled digests)."""
     result = SendResult()
-    with outbox_lock(pipeline.store.path):
-        transport = transport or transport_for(pipeline.config)
-        retry_outbox(pipeline, transport, result, respect_backoff=respect_backoff)
+    with outbox_lock(store.path):
+        transport = transport or transport_for(config)
+        retry_outbox(store, config, clock, transport, result, respect_backoff=respect_backoff)
     return result
 
 
-def send_digest(
-    pipeline: Pipeline,
-    *,
-    transport: Transport | None = None,
-    dry_run: bool = False,
-    respect_backoff: bool = False,
-    ingest: bool = False,
-) -> SendResult:
-    """Retry the outbox, then build, store and deliver a digest of what is new.
-
-    A manual run retries the outbox at once; the scheduler passes
-    ``respect_backoff`` so that a server that is down is not hammered.
-    ``ingest`` scans the sources first. A dry run does all of it inside a
-    transaction that is rolled back, sends nothing, and says what it would do.
-    """
-    config = pipeline.config
-    check_delivery(config)
-    if dry_run:
-        return SendResult(dry_run=_plan(pipeline, ingest=ingest))
-    transport = transport or transport_for(config)
-    if ingest:
-        pipeline.ingest()
-    result = SendResult()
-    with outbox_lock(pipeline.store.path):
-        retry_outbox(pipeline, transport, result, respect_backoff=respect_backoff)
-        built = pipeline.build()
-        if built.digest.is_empty and not config.delivery.send_empty:
-            result.nothing_new = not result.delivered
-            return result
-        rendered = pipeline.render(built.digest)
-        # Unique per digest (a refused digest's stories may go again, in a new
-        # one), then stored, so that every retry reuses it.
-        stamp = built.digest.generated_at.strftime("%Y%m%d%H%M%S")
-        message_id = new_message_id(
-            config, f"{digest_key(built.item_ids)}-{stamp}-{secrets.token_hex(3)}"
-        )
-        digest_id = pipeline.store.outbox.add_digest(
-            message_id=message_id,
-            subject=rendered.subject,
-            html=rendered.html,
-            text=rendered.text,
-            data=rendered.data,
-            item_ids=built.item_ids,
-        )
-        row = pipeline.store.outbox.digest(digest_id)
-        assert row is not None
-        _hand_over(pipeline, transport, row, result)
-    return result
-
-
-class _Rollback(Exception):
-    """Unwinds a dry run's transaction."""
-
-
-def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
-    """What a send would do, worked out in a transaction that is then rolled back."""
-    config = pipeline.config
-    d = config.delivery
-    lines = ["dry run: nothing is sent or recorded"]
-    try:
-        with pipeline.store.transaction():
-            if ingest:
-                lines.append(f"ingest: {pipeline.ingest().summary()}")
-            for row in reversed(pipeline.store.outbox.digests(status="pending")):
-                lines.append(
-                    f"would retry digest #{row.id} from the outbox: {row.subject!r} "
-                    f"({row.attempts} attempt(s) so far)"
-                )
-            built = pipeline.build()
-            if built.digest.is_empty and not d.send_empty:
-                lines.append("nothing new to send")
-            else:
-                rendered = pipeline.render(built.digest)
-                where = f" via {d.smtp_host}:{d.smtp_port}" if d.method == "smtp" else ""
-                lines.append(
-                    f"would send {rendered.subject!r} to {', '.join(d.to)} by {d.method}{where}: "
-                    f"{len(built.digest.stories)} stories, {len(built.item_ids)} items"
-                )
-                lines.extend(f"  - {story.headline}" for story in built.digest.stories)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return lines
+def enqueue(store: Store, config: Config, built: BuiltDigest, rendered: RenderedEmail) -> DigestRow:
+    """Store a rendered digest in the outbox with a Message-ID of its own."""
+    # Unique per digest (a refused digest's stories may go again, in a new
+    # one), then stored, so that every retry reuses it.
+    stamp = built.digest.generated_at.strftime("%Y%m%d%H%M%S")
+    message_id = new_message_id(
+        config, f"{digest_key(built.item_ids)}-{stamp}-{secrets.token_hex(3)}"
+    )
+    digest_id = store.outbox.add_digest(
+        message_id=message_id,
+        subject=rendered.subject,
+        html=rendered.html,
+        text=rendered.text,
+        data=rendered.data,
+        item_ids=built.item_ids,
+    )
+    row = store.outbox.digest(digest_id)
+    assert row is not None
+    return row

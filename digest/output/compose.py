@@ -9,6 +9,10 @@ Two jobs, both pure functions of their input so they can be tested alone:
   so those are left out before scoring.
 * :func:`compose` orders stories so that the most widely reported come first
   and cuts the digest to a size people will read.
+
+:func:`assemble_stories` turns the store's rows (lead items and their copies,
+by story) into :class:`Story` values, and :func:`carried_ids` names the items
+a kept story carries, so that they can be marked sent with it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from digest.models import Digest, Excluded, Story
+from digest.models import Copy, Digest, Excluded, Story, StoryItem
+from digest.store.items import ItemRow
 
 #: A summary longer than this stops being a summary (characters, spaces included).
 MAX_SUMMARY_CHARS = 450
@@ -328,3 +333,73 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·,:;")
     return cut + "…"
+
+
+@dataclass(frozen=True)
+class BuiltDigest:
+    """A composed digest with the items it carries (to mark them sent later)."""
+
+    digest: Digest
+    item_ids: tuple[int, ...]
+
+
+def assemble_stories(
+    by_story: Mapping[int, Sequence[ItemRow]], copies: Mapping[int, Sequence[ItemRow]]
+) -> list[Story]:
+    """Stories from their on-topic lead items (oldest first) and the copies folded into each.
+
+    The summary is left empty: only the stories a digest keeps need one.
+    """
+    stories: list[Story] = []
+    for story_id, rows in by_story.items():
+        if not rows:
+            continue
+        items = tuple(_story_item(row, copies.get(row.id, [])) for row in rows)
+        lead = rows[0]
+        update = any(not i.new for i in items) and any(i.new for i in items)
+        stories.append(
+            Story(
+                id=story_id,
+                headline=lead.title,
+                summary="",
+                published=max(r.published for r in rows if not r.date_is_fallback)
+                if any(not r.date_is_fallback for r in rows)
+                else lead.published,
+                items=items,
+                update=update,
+            )
+        )
+    return stories
+
+
+def carried_ids(
+    by_story: Mapping[int, Sequence[ItemRow]],
+    copies: Mapping[int, Sequence[ItemRow]],
+    kept: Iterable[int],
+) -> tuple[int, ...]:
+    """The items (leads and their copies) of the kept stories, sorted."""
+    keep = set(kept)
+    carried: list[int] = []
+    for story_id, rows in by_story.items():
+        if story_id in keep:
+            for row in rows:
+                carried.append(row.id)
+                carried.extend(c.id for c in copies.get(row.id, []))
+    return tuple(sorted(carried))
+
+
+def _story_item(row: ItemRow, copies: Sequence[ItemRow]) -> StoryItem:
+    return StoryItem(
+        id=row.id,
+        source=row.source,
+        title=row.title,
+        outlet=row.outlet,
+        published=row.published,
+        date_is_fallback=row.date_is_fallback,
+        url=row.url,
+        copies=tuple(
+            Copy(source=c.source, outlet=c.outlet, url=c.url, similarity=c.copy_similarity or 1.0)
+            for c in copies
+        ),
+        new=row.sent_digest_id is None,
+    )

@@ -23,17 +23,20 @@ from digest.models import TopicDecision
 from digest.output.render import safe_href
 
 if TYPE_CHECKING:
-    from digest.jobs import Pipeline
+    from digest.config import Config
+    from digest.store import Store
     from digest.store.items import ItemRow
 
 #: The inspector lists at most this many items, newest first.
 ITEM_LIMIT = 1000
 
 
-def inspect(pipeline: Pipeline) -> dict[str, Any]:
-    """The inspector's view: counts, items (newest first) and skipped files, as plain data."""
-    store = pipeline.store
-    tz = pipeline.config.digest.tz
+def inspect(store: Store, config: Config, terms: Terms) -> dict[str, Any]:
+    """The inspector's view: counts, items (newest first) and skipped files, as plain data.
+
+    ``terms`` are the topic rules as loaded now, to show which items they would judge anew.
+    """
+    tz = config.digest.tz
     rows = store.items.all_items(limit=ITEM_LIMIT)
     copies: dict[int, list[int]] = {}
     stories: dict[int, list[int]] = {}
@@ -42,7 +45,7 @@ def inspect(pipeline: Pipeline) -> dict[str, Any]:
             copies.setdefault(row.copy_of, []).append(row.id)
         elif row.story_id is not None and row.on_topic:
             stories.setdefault(row.story_id, []).append(row.id)
-    items = [_item(row, pipeline.terms, tz, copies, stories) for row in rows]
+    items = [_item(row, terms, tz, copies, stories) for row in rows]
     return {
         "counts": store.counts(),
         "limit": ITEM_LIMIT,

@@ -254,7 +254,7 @@ class Preview:
     def inspect_page(self) -> Response:
         version = self.version()
         with self._pipeline(ingest=True) as pipeline:
-            data = inspect(pipeline)
+            data = inspect(pipeline.store, pipeline.config, pipeline.terms)
         return self._page("inspect.html.j2", version, "inspect", **data)
 
     def static(self, name: str) -> Response:

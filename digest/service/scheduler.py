@@ -30,12 +30,11 @@ from digest.delivery.outbox import (
     Transport,
     check_delivery,
     retry_pending,
-    send_digest,
     transport_for,
 )
 from digest.errors import DigestError, ServiceError
 from digest.ingest.sources.folder import scan_folders
-from digest.jobs import Clock, Pipeline, system_clock
+from digest.jobs import Clock, Pipeline, send_digest, system_clock
 from digest.service.file_events import FolderWatcher
 from digest.service.schedule import (
     DIGEST,
@@ -284,7 +283,9 @@ class Service:
         return True, report.summary()
 
     def _outbox(self, pipeline: Pipeline) -> tuple[bool, str]:
-        result = retry_pending(pipeline, transport=self.transport)
+        result = retry_pending(
+            pipeline.store, pipeline.config, pipeline.clock, transport=self.transport
+        )
         return not result.failed, "; ".join(result.lines()) or "nothing due"
 
 

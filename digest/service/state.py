@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from digest.store.locks import running_service_pid
 
 if TYPE_CHECKING:
-    from digest.jobs import Pipeline
+    from digest.config import Config
+    from digest.store import Store
 
 _TIMES = ("next_run_at", "last_started_at", "last_finished_at", "last_success_at")
 
@@ -25,11 +26,11 @@ def _local(value: str | None, tz: ZoneInfo) -> str | None:
     return datetime.fromisoformat(value).astimezone(tz).isoformat(sep=" ", timespec="seconds")
 
 
-def service_status(pipeline: Pipeline) -> dict[str, Any]:
+def service_status(store: Store, config: Config) -> dict[str, Any]:
     """Plain data for ``digest status --json``; times in ``[digest] timezone``."""
-    tz = pipeline.config.digest.tz
-    pid = running_service_pid(pipeline.store.path)
-    state = pipeline.store.service.service_state()
+    tz = config.digest.tz
+    pid = running_service_pid(store.path)
+    state = store.service.service_state()
     if state is None:
         return {"state": "running" if pid is not None else "never started", "pid": pid, "jobs": []}
     jobs = []

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from digest.service.state import format_service, service_status
 
 if TYPE_CHECKING:
-    from digest.jobs import Pipeline
+    from digest.config import Config
+    from digest.store import Store
 
 
-def gather(pipeline: Pipeline) -> dict[str, Any]:
+def gather(store: Store, config: Config) -> dict[str, Any]:
     """Collect the figures as plain data (the CLI prints them, or dumps them as JSON)."""
-    store = pipeline.store
     sent = store.outbox.digests(status="sent", limit=1)
     waiting = store.outbox.digests(status="pending", limit=1000) + store.outbox.digests(
         status="failed", limit=20
@@ -47,7 +47,7 @@ def gather(pipeline: Pipeline) -> dict[str, Any]:
             }
             for url, state in sorted(store.feeds.feed_states().items())
         ],
-        "service": service_status(pipeline),
+        "service": service_status(store, config),
     }
 
 
