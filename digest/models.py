@@ -52,7 +52,11 @@ class Article:
 
     ``text`` holds paragraphs separated by blank lines. ``date_is_fallback`` is
     true when no date was found in the document and ``published`` is the file's
-    modification time (or the time it was fetched).
+    modification time (or the time it was fetched). ``published_from`` says
+    where the date was read: ``dateline`` (in the text), ``metadata`` (the
+    page's markup), ``front-matter``, ``url``, ``feed`` or ``file-time``.
+    ``outlet`` is "" when nothing names the site; ``url`` is the original's
+    address when known.
     """
 
     source: str
@@ -68,6 +72,7 @@ class Article:
     path: str | None = None
     feed: str | None = None
     guid: str | None = None
+    published_from: str = "file-time"
 
     @property
     def paragraphs(self) -> list[str]:

@@ -152,6 +152,8 @@ MENU_RUN = 3
 # How far down a headline is looked for, and how long a headline may be.
 HEADLINE_SEARCH_LINES = 12
 HEADLINE_WORDS = (3, 30)
+# A page title shorter than this and than HEADLINE_WORDS[0] words says too little.
+VAGUE_CHARS = 15
 # A site name shorter than this (e.g. "AP") is too common to strip as a slogan.
 MIN_SITE_KEY = 4
 # Lines this long are never classified by promo vocabulary; a call to action
@@ -183,7 +185,7 @@ def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
     outlet = outlet_for(item, page)
     reasons = [_line_chrome(line) for line in lines]
     title, head_index = _headline(item, page, lines, reasons)
-    published, fallback = publication_date(item, page, now=now, tz=tz)
+    published, published_from = publication_date(item, page, now=now, tz=tz)
     paragraphs = strip_chrome(lines, reasons, title=title, outlet=outlet, start=head_index)
     text = "\n\n".join(paragraphs)
     if not title:
@@ -194,14 +196,15 @@ def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
         title=" ".join(title.split()),
         outlet=outlet,
         published=published,
-        date_is_fallback=fallback,
+        date_is_fallback=published_from == "file-time",
         text=text,
         language=detect_language(text),
         fingerprint=item.fingerprint,
-        url=item.url,
+        url=item.url or page.url,
         path=item.path,
         feed=item.feed,
         guid=item.guid,
+        published_from=published_from,
     )
 
 
@@ -218,8 +221,10 @@ def _headline(
     index = _headline_index(lines, reasons)
     in_text = lines[index].text if index is not None else ""
     title = item.title or page.title or in_text
-    vague = page.title and len(page.title.split()) < HEADLINE_WORDS[0]
-    if page.title and not item.title and in_text and (vague or _similar(in_text, page.title)):
+    vague = page.title and len(page.title) < VAGUE_CHARS and Line(page.title).n < HEADLINE_WORDS[0]
+    # A page's own title is read from its markup without the site's name.
+    prefer_text = vague or (not item.is_html and _similar(in_text, page.title or ""))
+    if page.title and not item.title and in_text and prefer_text:
         title = in_text
     if index is not None and not _similar(in_text, title):
         index = None

@@ -19,7 +19,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -29,6 +28,9 @@ from lxml import etree
 from trafilatura.settings import use_config
 
 from digest.ingest.dates import FUTURE_TOLERANCE, find_date
+from digest.ingest.pagedate import StatedDate, choose_date
+from digest.ingest.pagemeta import PageMeta, read_page_meta, tree_of
+from digest.ingest.sitename import tidy_name
 from digest.models import SourceItem
 
 # trafilatura logs an ERROR for every short feed fragment it finds no article
@@ -64,16 +66,27 @@ class Extracted:
     title: str | None = None
     sitename: str | None = None
     date: str | None = None
+    stated: StatedDate | None = None
+    url: str | None = None
 
 
 def extract_html(html: str | bytes, *, url: str | None = None, fragment: bool = False) -> Extracted:
-    """Extract the main text of a page (or of a feed ``fragment``) and its metadata."""
+    """Extract the main text of a page (or of a feed ``fragment``) and its metadata.
+
+    A whole page is parsed once: its own metadata (headline, site name, stated
+    date, canonical address) is read from the tree by ``ingest.pagemeta``, then
+    trafilatura takes the main text (and htmldate's date) from the same tree.
+    """
+    tree = None if fragment or not html else tree_of(html)
+    meta = PageMeta()
+    if tree is not None:
+        meta = read_page_meta(tree)
     doc = None
     if html and (isinstance(html, bytes) or html.strip()):
         try:
             doc = trafilatura.bare_extraction(
-                html,
-                url=url,
+                tree if tree is not None else html,
+                url=url or meta.url,
                 include_comments=False,
                 include_tables=True,
                 with_metadata=True,
@@ -87,12 +100,15 @@ def extract_html(html: str | bytes, *, url: str | None = None, fragment: bool = 
         if len(text) < _FRAGMENT_MIN_SHARE * len(plain):
             text = plain
     if doc is None:
-        return Extracted(text=text)
+        return Extracted(text=text, title=meta.title, sitename=meta.sitename, url=meta.url)
+    sitename = meta.sitename or _clean_meta(doc.sitename)
     return Extracted(
         text=text,
-        title=_clean_meta(doc.title),
-        sitename=_clean_meta(doc.sitename),
+        title=meta.title or _clean_meta(doc.title),
+        sitename=tidy_name(sitename) if sitename else None,
         date=_clean_meta(doc.date),
+        stated=meta.date,
+        url=meta.url,
     )
 
 
@@ -362,34 +378,43 @@ def _display_name(name: str, text: str) -> str:
 
 
 def outlet_for(item: SourceItem, page: Extracted) -> str:
-    """The outlet's name: as the feed, the page or the text gives it, else from where it lives.
+    """The outlet's name as the feed, the page or the text gives it; "" when nothing says.
 
     A feed entry's outlet comes from its feed. A page's og:site_name is the site
     naming itself and beats its text, where a copyright line more often names an
     author or agency; in a scraped text the site's own naming is all there is.
-    Then the URL's host, then the file's first named folder or its stem.
+    Then the host of the page's URL. Never a file or folder name: an unknown
+    outlet is shown to readers as unknown.
     """
     if item.outlet:
         return item.outlet
     own = (page.sitename if item.is_html else None) or outlet_from_text(page.text)
-    return own or _host(item.url) or _outlet_from_path(item)
+    return own or _host(item.url) or _host(page.url) or ""
 
 
 def publication_date(
     item: SourceItem, page: Extracted, *, now: datetime, tz: ZoneInfo
-) -> tuple[datetime, bool]:
-    """When the item was published, and whether that is only the file's mtime.
+) -> tuple[datetime, str]:
+    """When the item was published, and where that was read (``Article.published_from``).
 
-    The feed's date wins, then the page's metadata, then a dateline in the text.
+    The feed's date wins; for a page, the time its metadata states (with a
+    dateline or htmldate settling the day of a UTC time), then a dateline in
+    the text; only then the file's time (``"file-time"``).
     """
     if item.published is not None:
-        return item.published, False
-    found = _iso_date(page.date, tz) if page.date else None
-    if found is None or found > now + FUTURE_TOLERANCE:
-        found = find_date(page.text, now=now, tz=tz)
-    if found is None:
-        return item.modified, True
-    return found, False
+        return item.published, "feed" if item.kind == "feed" else "metadata"
+    latest = now + FUTURE_TOLERANCE
+    dateline = find_date(page.text, now=now, tz=tz)
+    if item.is_html:
+        library = _iso_date(page.date, tz) if page.date else None
+        found = choose_date(page.stated, dateline=dateline, library=library)
+        if found is not None and found.tzinfo is None:
+            found = found.replace(tzinfo=tz)
+        if found is not None and found <= latest:
+            return found, "dateline" if found is dateline else "metadata"
+    if dateline is not None:
+        return dateline, "dateline"
+    return item.modified, "file-time"
 
 
 def _iso_date(value: str, tz: ZoneInfo) -> datetime | None:
@@ -404,18 +429,6 @@ def _host(url: str | None) -> str | None:
     if not url or "://" not in url:
         return None
     return (urlsplit(url).hostname or "").removeprefix("www.") or None
-
-
-def _outlet_from_path(item: SourceItem) -> str:
-    """The first named folder of a file under the watched one, else its stem.
-
-    Either is stable, and two files at the top of a watched folder never share it.
-    """
-    source = PurePosixPath(item.source.replace("\\", "/"))
-    for folder in source.parts[:-1]:
-        if any(c.isalpha() for c in folder) and folder not in ("/", ".", ".."):
-            return folder
-    return source.stem or item.source
 
 
 # --- Language ---------------------------------------------------------------------
