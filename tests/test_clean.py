@@ -31,7 +31,7 @@ SEED_EXPECTATIONS = {
     },
     "001_4365a202ad0700cc.txt": {
         "title": "Kim Jong Un Kirim Pesan Tahun Baru ke Putin",
-        "outlet": "001_4365a202ad0700cc",
+        "outlet": "",
         "published": None,
         "kept": [
             "Menjelang pergantian tahun menuju 2026, Pemimpin Tertinggi Korea Utara",
@@ -53,7 +53,7 @@ SEED_EXPECTATIONS = {
     },
     "003_f011f847b0c797aa.txt": {
         "title": "Tentang Tุมภาพันธ์ Korea Utara dalam perjuangan di Rusia",
-        "outlet": "003_f011f847b0c797aa",
+        "outlet": "",
         "published": datetime(2025, 8, 21, tzinfo=JAKARTA),
         "kept": [
             "pada Kamis, 21 Agustus 2025, Kim Jong Un menggelar angkatan bersenjata",
@@ -150,10 +150,9 @@ def test_seed_identity_fields_are_copied() -> None:
     assert article.url is None
 
 
-def test_fallback_outlets_are_stable_and_distinct() -> None:
-    first, second = clean_seed("001_4365a202ad0700cc.txt"), clean_seed("003_f011f847b0c797aa.txt")
-    assert first.outlet != second.outlet
-    assert clean_seed("001_4365a202ad0700cc.txt").outlet == first.outlet
+def test_an_unnamed_outlet_is_unknown_never_a_file_name() -> None:
+    for seed in ("001_4365a202ad0700cc.txt", "003_f011f847b0c797aa.txt"):
+        assert clean_seed(seed).outlet == ""
 
 
 ENGLISH_WITH_CHROME = """\
@@ -316,14 +315,15 @@ def test_text_without_headline_takes_its_first_sentence() -> None:
     assert article.text == body.strip()
 
 
-def test_outlet_falls_back_to_url_host_then_folder_then_stem() -> None:
+def test_outlet_falls_back_to_url_host_then_unknown() -> None:
     body = "Judul Berita Pendek Sekali\n\nIsi berita ini cukup panjang untuk menjadi paragraf.\n"
     with_url = file_item("x.txt", body, url="https://www.contoh.co.id/berita/1")
     assert clean(with_url, now=NOW, tz=JAKARTA).outlet == "contoh.co.id"
+    # A folder or file name is where the user keeps the file, not who published it.
     in_folder = file_item("antaranews/2025/berita.txt", body)
-    assert clean(in_folder, now=NOW, tz=JAKARTA).outlet == "antaranews"
+    assert clean(in_folder, now=NOW, tz=JAKARTA).outlet == ""
     at_top = file_item("berita-satu.txt", body)
-    assert clean(at_top, now=NOW, tz=JAKARTA).outlet == "berita-satu"
+    assert clean(at_top, now=NOW, tz=JAKARTA).outlet == ""
 
 
 def test_language_detection() -> None:
@@ -402,5 +402,6 @@ def test_feed_entry_prefers_the_feed_metadata() -> None:
 def test_empty_body_gives_an_empty_article_not_an_error() -> None:
     article = clean(file_item("empty.txt", ""), now=NOW, tz=JAKARTA)
     assert article.text == ""
-    assert article.title
+    assert article.title == ""
     assert article.date_is_fallback
+    assert article.published_from == "file-time"

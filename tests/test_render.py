@@ -223,8 +223,9 @@ def test_only_http_links_become_hrefs() -> None:
     assert all(h.startswith(("https://", "http://")) for h in hrefs)
     assert "javascript" not in email.html.lower()
     assert "javascript" not in email.text.lower()
-    assert "berkas: seeds/003_kim.txt" in email.text
-    assert "seeds/003_kim.txt" in doc.text_content()
+    # A report without a link shows its title; never its file's name.
+    assert "seeds/003_kim.txt" not in email.text
+    assert "seeds/003_kim.txt" not in email.html
     assert 'href="https://kompas.example/putin-kursk?a=1&amp;b=2"' in email.html
 
 
@@ -289,11 +290,13 @@ def test_dates_follow_the_time_zone() -> None:
     assert digest_to_json(digest, TZ)["generated_at"] == "2025-04-28T03:00:00+07:00"
 
 
-def test_fallback_dates_are_marked() -> None:
+def test_a_file_time_is_never_shown_as_a_date() -> None:
+    # The hostile story's one report has only its file's time (26 April).
     email = rendered()
-    assert "(tanggal dari waktu berkas)" in email.html
-    assert "(tanggal dari waktu berkas)" in email.text
-    assert "(date unknown, file time)" in rendered("en").text
+    for part in (lxml_html.fromstring(email.html).text_content(), email.text):
+        assert "tanggal tidak diketahui · diberitakan oleh 2 media" in part
+        assert "26 April 2025" not in part
+    assert "date unknown · reported by 2 outlets" in rendered("en").text
 
 
 @pytest.mark.parametrize(

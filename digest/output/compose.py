@@ -166,8 +166,10 @@ def compose(
     excluded: Iterable[Excluded] = (),
     max_stories: int = 30,
 ) -> Digest:
-    """Build the digest: widest-reported stories first, then newest, then by id.
+    """Build the digest: dated stories first, widest-reported first, then newest, then by id.
 
+    A story none of whose reports has a publication date (only a file's time)
+    comes after every dated one: its time says nothing about when it happened.
     The id breaks ties so that the same input always gives the same email.
     """
     if language not in LANGUAGES:
@@ -178,7 +180,7 @@ def compose(
         raise ValueError("max_stories must be at least 1")
     ordered = sorted(
         stories,
-        key=lambda s: (-len(s.outlets), -s.published.timestamp(), s.id),
+        key=lambda s: (_undated(s), -len(s.outlets), -s.published.timestamp(), s.id),
     )
     return Digest(
         title=title,
@@ -187,6 +189,10 @@ def compose(
         stories=tuple(ordered[:max_stories]),
         excluded=tuple(excluded),
     )
+
+
+def _undated(story: Story) -> bool:
+    return bool(story.items) and all(item.date_is_fallback for item in story.items)
 
 
 def _candidates(text: str) -> list[_Sentence]:

@@ -247,8 +247,6 @@ def _view(digest: Digest, tz: ZoneInfo, strings: dict[str, Any]) -> dict[str, An
             "update_badge": strings["update"],
             "new_badge": strings["new"],
             "also_reposted_by": strings["also_reposted_by"],
-            "date_fallback": strings["date_fallback"],
-            "file": strings["file"],
         },
         "stories": stories,
     }
@@ -259,7 +257,7 @@ def _story_view(story: Story, tz: ZoneInfo, strings: dict[str, Any]) -> dict[str
     if story.update:
         for item in story.items:
             if item.new:
-                new_outlets.setdefault(one_line(item.outlet), None)
+                new_outlets.setdefault(_outlet(item.outlet, strings), None)
     headline = one_line(story.headline) or next(
         (one_line(i.title) for i in story.items if one_line(i.title)), ""
     )
@@ -267,7 +265,7 @@ def _story_view(story: Story, tz: ZoneInfo, strings: dict[str, Any]) -> dict[str
         "id": story.id,
         "headline": headline,
         "summary": one_line(story.summary),
-        "date": _date(story.published.astimezone(tz), strings),
+        "date": _shown_date(story.published, _story_date_is_fallback(story), tz, strings),
         "date_is_fallback": _story_date_is_fallback(story),
         "reported_by": _count(strings, "reported_by", len(story.outlets)),
         "is_update": story.update,
@@ -276,27 +274,35 @@ def _story_view(story: Story, tz: ZoneInfo, strings: dict[str, Any]) -> dict[str
             if new_outlets
             else ""
         ),
-        "reports": [_item_view(item, story.update, tz, strings) for item in story.items],
+        "reports": [_item_view(item, story.update, headline, tz, strings) for item in story.items],
     }
 
 
 def _item_view(
-    item: StoryItem, in_update: bool, tz: ZoneInfo, strings: dict[str, Any]
+    item: StoryItem, in_update: bool, headline: str, tz: ZoneInfo, strings: dict[str, Any]
 ) -> dict[str, Any]:
-    source = one_line(item.source)
+    """One report as readers see it: never a file name (the preview and inspect show those)."""
     return {
-        "outlet": one_line(item.outlet),
-        "title": one_line(item.title) or source,
+        "outlet": _outlet(item.outlet, strings),
+        "title": one_line(item.title) or headline,
         "href": safe_href(item.url),
-        "source": source,
-        "date": _date(item.published.astimezone(tz), strings),
+        "date": _shown_date(item.published, item.date_is_fallback, tz, strings),
         "date_is_fallback": item.date_is_fallback,
         "new": in_update and item.new,
         "copies": [
-            {"outlet": one_line(c.outlet), "href": safe_href(c.url), "source": one_line(c.source)}
-            for c in item.copies
+            {"outlet": _outlet(c.outlet, strings), "href": safe_href(c.url)} for c in item.copies
         ],
     }
+
+
+def _outlet(name: str, strings: dict[str, Any]) -> str:
+    """An outlet's name, or "unknown outlet" in the reader's language when nothing named it."""
+    return one_line(name) or strings["unknown_outlet"]
+
+
+def _shown_date(value: datetime, is_file_time: bool, tz: ZoneInfo, strings: dict[str, Any]) -> str:
+    """The publication date, or "date unknown": a file's time is never shown as one."""
+    return strings["date_unknown"] if is_file_time else _date(value.astimezone(tz), strings)
 
 
 def _story_date_is_fallback(story: Story) -> bool:

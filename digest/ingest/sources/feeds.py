@@ -40,6 +40,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from digest.config import Config
+from digest.ingest.sitename import site_name
 from digest.ingest.sources.feedparse import Entry, ParsedFeed, parse_feed
 from digest.ingest.sources.fetch import Fetcher, FetchResult, HttpFetcher
 from digest.ingest.sources.opml import OpmlFeed, read_opml, to_opml
@@ -249,6 +250,19 @@ def next_state(
     )
 
 
+def feed_outlet(spec: FeedSpec, parsed: ParsedFeed) -> str:
+    """The outlet of a feed's entries: the OPML outline's title when it gives one, else
+    the site's name out of the feed's title without section or tagline ("The Moscow
+    Times - News, Business, …" → "The Moscow Times"), else the site's host.
+    """
+    site = parsed.link or spec.url
+    return (
+        spec.title
+        or site_name(parsed.title, url=site)
+        or (urlsplit(site).hostname or "").removeprefix("www.")
+    )
+
+
 def entry_identity(entry: Entry, feed_url: str) -> str:
     """guid/id (scoped to the feed unless it is a URI or long), else link, else content hash."""
     if entry.id:
@@ -262,7 +276,7 @@ def _changed_items(
     parsed: ParsedFeed, spec: FeedSpec, store: Store, claimed: set[str], now: datetime
 ) -> Iterator[SourceItem]:
     """Source items for the entries that are new, or changed since they were stored."""
-    outlet = parsed.title or urlsplit(parsed.link or spec.url).hostname or spec.url
+    outlet = feed_outlet(spec, parsed)
     for entry in parsed.entries:
         identity = entry_identity(entry, spec.url)
         if identity in claimed:  # earlier in this poll, in this feed or another
