@@ -338,7 +338,7 @@ def test_language_detection() -> None:
         tz=JAKARTA,
     )
     assert english.language == "en"
-    assert german.language == "other"
+    assert german.language == "de"
 
 
 def test_html_page_uses_extracted_text_and_metadata() -> None:

@@ -164,5 +164,6 @@ def test_site_key_ignores_case_spacing_and_domain() -> None:
 def test_language_by_stop_words() -> None:
     assert detect_language("Presiden Rusia mengatakan bahwa pasukan akan tetap di sana.") == "id"
     assert detect_language("The president said that the troops would stay there for now.") == "en"
-    assert detect_language("Der Präsident sagte, die Truppen würden dort bleiben.") == "other"
-    assert detect_language("") == "other"
+    assert detect_language("Der Präsident sagte, die Truppen würden dort bleiben.") == "de"
+    assert detect_language("Президент сказал, что войска останутся там.") == "ru"
+    assert detect_language("") == "und"

@@ -69,9 +69,37 @@ def test_both_sides_in_one_sentence_is_enough() -> None:
     assert classify(article(text, "Talks", "en"), TERMS).on_topic
 
 
-def test_other_languages_are_excluded() -> None:
+def test_a_language_the_terms_do_not_cover_is_the_reason_given() -> None:
     text = "Северная Корея и Россия подписали договор. Путин и Ким Чен Ын встретились."
-    assert not classify(article(text, language="other"), TERMS).on_topic
+    decision = classify(article(text, language="ru"), TERMS)
+    assert not decision.on_topic
+    assert decision.reason == "language ru not covered by topic.toml"
+    english = classify(article("The weather was fine.", language="en"), TERMS)
+    assert english.reason == "off-topic"
+
+
+def test_only_the_vocabulary_decides_whatever_the_language() -> None:
+    text = "Putin empfing Kim Jong Un am Dienstag in Moskau, wie der Kreml mitteilte."
+    assert classify(article(text, "Gipfel", language="de"), TERMS).on_topic
+    other = "Der Bundestag beriet am Dienstag über den Haushalt."
+    assert classify(article(other, language="de"), TERMS).reason == (
+        "language de not covered by topic.toml"
+    )
+
+
+def test_covered_languages_come_from_topic_toml(tmp_path: Path) -> None:
+    path = tmp_path / "topic.toml"
+    path.write_text(
+        'languages = ["de"]\n[russia]\nterms = ["russland"]\n[north_korea]\nterms = ["nordkorea"]\n'
+    )
+    terms = load_terms(path)
+    assert terms.languages == ("de",)
+    assert classify(article("Das Wetter war gut.", language="de"), terms).reason == "off-topic"
+    assert "not covered" in classify(article("Cuaca cerah.", language="id"), terms).reason
+    path.write_text('languages = "de"\n[russia]\nterms = ["a"]\n[north_korea]\nterms = ["b"]\n')
+    with pytest.raises(ConfigError) as info:
+        load_terms(path)
+    assert info.value.key == "languages"
 
 
 def test_terms_file_errors_name_the_key(tmp_path: Path) -> None:

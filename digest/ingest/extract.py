@@ -28,6 +28,7 @@ from lxml import etree
 from trafilatura.settings import use_config
 
 from digest.ingest.dates import FUTURE_TOLERANCE, find_date
+from digest.ingest.language import detect_language as detect_language
 from digest.ingest.pagedate import StatedDate, choose_date
 from digest.ingest.pagemeta import PageMeta, read_page_meta, tree_of
 from digest.ingest.sitename import tidy_name
@@ -429,31 +430,3 @@ def _host(url: str | None) -> str | None:
     if not url or "://" not in url:
         return None
     return (urlsplit(url).hostname or "").removeprefix("www.") or None
-
-
-# --- Language ---------------------------------------------------------------------
-
-# Frequent function words; their share of the first words decides the language.
-ID_STOPWORDS = frozenset(
-    "yang dan di ke dari ini itu dengan untuk dalam tidak akan pada juga adalah oleh "
-    "karena telah sebagai bahwa atau mereka kami kita sudah bisa ada lebih para saat "
-    "setelah tersebut secara antara kepada masih hanya serta namun".split()
-)
-EN_STOPWORDS = frozenset(
-    "the and of to in is that for on with as was by it at from are be has have this "
-    "which were will an not their its been but said would after who they".split()
-)
-# Text read to decide, and the share of stop words needed to name a language.
-LANGUAGE_SAMPLE_CHARS = 2500
-LANGUAGE_MIN_SHARE = 0.08
-
-
-def detect_language(text: str) -> str:
-    """``"id"``, ``"en"`` or ``"other"`` by the share of each language's stop words."""
-    words = text[:LANGUAGE_SAMPLE_CHARS].lower().split()
-    if not words:
-        return "other"
-    id_hits = sum(map(ID_STOPWORDS.__contains__, words))
-    en_hits = sum(map(EN_STOPWORDS.__contains__, words))
-    best, hits = ("id", id_hits) if id_hits >= en_hits else ("en", en_hits)
-    return best if hits >= LANGUAGE_MIN_SHARE * len(words) else "other"

@@ -20,7 +20,7 @@ from digest.models import Article, TopicDecision
 
 OFF_TOPIC = "off-topic"
 ON_TOPIC = "on-topic"
-_LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGES = ("id", "en")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
@@ -33,6 +33,9 @@ class Terms:
     aliases: dict[str, str]
     min_mentions: int = 2
     event_ignore: frozenset[str] = frozenset()
+    # The languages the terms are written in: an article in another language
+    # that the terms do not find is excluded with that reason.
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_russia", _longest_first(self.russia))
@@ -112,6 +115,17 @@ def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
     min_mentions = raw.get("min_mentions", 2)
     if isinstance(min_mentions, bool) or not isinstance(min_mentions, int) or min_mentions < 1:
         raise ConfigError("must be a whole number of at least 1", key="min_mentions", path=where)
+    languages = raw.get("languages", list(DEFAULT_LANGUAGES))
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or not all(isinstance(c, str) and c.strip() for c in languages)
+    ):
+        raise ConfigError(
+            'must be a non-empty list of language codes, e.g. ["id", "en"]',
+            key="languages",
+            path=where,
+        )
     ignore = raw.get("events", {}).get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(t, str) for t in ignore):
         raise ConfigError("must be a list of strings", key="[events] ignore", path=where)
@@ -121,35 +135,48 @@ def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
         aliases,
         min_mentions,
         frozenset(t.strip().lower() for t in ignore),
+        tuple(c.strip().lower() for c in languages),
     )
 
 
 def classify(article: Article, terms: Terms) -> TopicDecision:
-    """Decide whether ``article`` is Russia–North Korea coverage, with the reason."""
-    if article.language not in _LANGUAGES:
-        return TopicDecision(False, OFF_TOPIC, 0.0)
+    """Decide whether ``article`` is Russia–North Korea coverage, with the reason.
+
+    Only the vocabulary decides, whatever the article's language: a German
+    report naming Putin and Kim Jong Un in one sentence is on topic. An
+    article the terms do not find is ``off-topic``, or, when it is written in
+    a language the terms are not (``languages`` in topic.toml), excluded as
+    ``language xx not covered by topic.toml``: its topic was never looked at.
+    """
     body = f"{article.title}\n{article.text}"
     russia, north_korea = terms.count(body)
-    if not russia or not north_korea:
-        return TopicDecision(False, OFF_TOPIC, 0.0)
     score = float(min(russia, north_korea))
-    if min(russia, north_korea) >= terms.min_mentions:
-        return TopicDecision(True, ON_TOPIC, score)
-    for sentence in _SENTENCE_END.split(body):
-        r, n = terms.count(sentence)
-        if r and n:
+    if russia and north_korea:
+        if min(russia, north_korea) >= terms.min_mentions:
             return TopicDecision(True, ON_TOPIC, score)
-    return TopicDecision(False, OFF_TOPIC, score)
+        for sentence in _SENTENCE_END.split(body):
+            r, n = terms.count(sentence)
+            if r and n:
+                return TopicDecision(True, ON_TOPIC, score)
+    return TopicDecision(False, excluded_reason(article, terms), score)
+
+
+def excluded_reason(article: Article, terms: Terms) -> str:
+    """Why an article the terms did not find is left out."""
+    if article.language in terms.languages:
+        return OFF_TOPIC
+    return f"language {article.language} not covered by topic.toml"
 
 
 def describe(decision: TopicDecision, article: Article, terms: Terms) -> str:
     """A human explanation of a decision, for `digest status` and the preview inspector."""
-    if article.language not in _LANGUAGES:
-        return f"written in neither Indonesian nor English (detected: {article.language})"
     russia, north_korea = terms.count(f"{article.title}\n{article.text}")
     counts = f"Russia terms {russia}×, North Korea terms {north_korea}×"
     if decision.on_topic:
         return f"both sides present ({counts})"
+    if article.language not in terms.languages:
+        covered = ", ".join(terms.languages)
+        return f"written in {article.language}, the terms are in {covered} ({counts})"
     if not russia:
         return f"no Russian angle ({counts})"
     if not north_korea:
