@@ -449,3 +449,82 @@ def test_templates_hold_no_interface_words() -> None:
         visible = re.sub(r"<style.*?</style>|{[{%#].*?[}%#]}|<[^>]+>", " ", source, flags=re.S)
         for word in ("berita", "media", "Pembaruan", "outlets", "Update", "baru"):
             assert word not in visible, f"{word!r} spelled out in {name}"
+
+
+def reader_digest(language: str) -> Digest:
+    """A dated story with a link, and a wider-reported one known only by file times."""
+    base = datetime(2025, 6, 17, 9, 0, tzinfo=TZ)
+    dated = Story(
+        id=1,
+        headline="Putin terima Kim di Kremlin",
+        summary="Presiden Rusia menerima pemimpin Korea Utara.",
+        published=base - timedelta(days=3),
+        items=(
+            StoryItem(
+                id=11,
+                source="scraped/kabar/2025-06-14.html",
+                title="Putin terima Kim di Kremlin",
+                outlet="Kabar Timur",
+                published=base - timedelta(days=3),
+                date_is_fallback=False,
+                url="https://kabartimur.example/2025/06/14/putin-kim",
+            ),
+        ),
+    )
+    undated = Story(
+        id=2,
+        headline="Korea Utara kirim pasukan tambahan ke Rusia",
+        summary="Pasukan tambahan dikirim, kata sumber.",
+        published=base,  # the newest file time: it must not put the story first
+        items=(
+            StoryItem(
+                id=21,
+                source="scraped/108_465e1b.txt",
+                title="Korea Utara kirim pasukan tambahan ke Rusia",
+                outlet="",
+                published=base,
+                date_is_fallback=True,
+                url=None,
+            ),
+            StoryItem(
+                id=22,
+                source="scraped/109_77aa.txt",
+                title="Pasukan tambahan Korea Utara tiba",
+                outlet="Warta Kita",
+                published=base,
+                date_is_fallback=True,
+                url=None,
+            ),
+        ),
+    )
+    return compose([undated, dated], title="Ringkasan", language=language, generated_at=GENERATED)
+
+
+@pytest.mark.parametrize(
+    ("language", "unknown_date", "unknown_outlet"),
+    [
+        ("id", "tanggal tidak diketahui", "media tidak diketahui"),
+        ("en", "date unknown", "unknown outlet"),
+    ],
+)
+def test_what_readers_see_of_undated_and_unnamed_reports(
+    language: str, unknown_date: str, unknown_outlet: str
+) -> None:
+    digest = reader_digest(language)
+    # Undated comes after dated, though it has more outlets and a newer file time.
+    assert [s.id for s in digest.stories] == [1, 2]
+    email = render(digest, templates_dir=TEMPLATES, tz=TZ)
+    doc = lxml_html.fromstring(email.html)
+    page = doc.text_content()
+    for part in (page, email.text):
+        assert unknown_date in part
+        assert unknown_outlet in part
+        assert part.index("Putin terima Kim") < part.index("pasukan tambahan")
+        # The reader never sees where the files were kept.
+        assert "scraped/" not in part and "108_465e1b" not in part and ".txt" not in part
+    assert "scraped/" not in email.html
+    assert doc.xpath("//a/@href") == ["https://kabartimur.example/2025/06/14/putin-kim"]
+    assert "https://kabartimur.example/2025/06/14/putin-kim" in email.text
+    # The structured record (preview, inspect) keeps the sources.
+    sources = [i["source"] for s in email.data["stories"] for i in s["items"]]
+    assert "scraped/108_465e1b.txt" in sources
