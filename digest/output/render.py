@@ -297,12 +297,12 @@ def _item_view(
 
 def _outlet(name: str, strings: dict[str, Any]) -> str:
     """An outlet's name, or "unknown outlet" in the reader's language when nothing named it."""
-    return one_line(name) or strings["unknown_outlet"]
+    return one_line(name) or str(strings["unknown_outlet"])
 
 
 def _shown_date(value: datetime, is_file_time: bool, tz: ZoneInfo, strings: dict[str, Any]) -> str:
     """The publication date, or "date unknown": a file's time is never shown as one."""
-    return strings["date_unknown"] if is_file_time else _date(value.astimezone(tz), strings)
+    return str(strings["date_unknown"]) if is_file_time else _date(value.astimezone(tz), strings)
 
 
 def _story_date_is_fallback(story: Story) -> bool:
