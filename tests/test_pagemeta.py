@@ -34,10 +34,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.clean import clean
+from digest.ingest.clean import clean
 from digest.ingest.pagemeta import read_page_meta, strip_site, tree_of
 from digest.ingest.sitename import name_key, split_title
-from digest.sources.folder import scan_folders
+from digest.ingest.sources.folder import scan_folders
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 PAGES = SHARED / "article-pages"

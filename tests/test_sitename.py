@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from digest.ingest.sitename import name_key, same_site, site_name, split_title, tidy_name
-from digest.sources.feedparse import parse_feed
-from digest.sources.feeds import FeedSpec, feed_outlet
+from digest.ingest.sources.feedparse import parse_feed
+from digest.ingest.sources.feeds import FeedSpec, feed_outlet
 
 FEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-feeds"
 EXPECTED = {
