@@ -130,12 +130,17 @@ class Story:
 
     @property
     def outlets(self) -> list[str]:
+        """Every outlet once, in order; an unknown one ("") once per report, as each
+        may be a different site."""
         seen: dict[str, None] = {}
+        unknown = 0
         for item in self.items:
-            seen.setdefault(item.outlet, None)
-            for copy in item.copies:
-                seen.setdefault(copy.outlet, None)
-        return list(seen)
+            for outlet in (item.outlet, *(copy.outlet for copy in item.copies)):
+                if outlet:
+                    seen.setdefault(outlet, None)
+                else:
+                    unknown += 1
+        return list(seen) + [""] * unknown
 
 
 @dataclass(frozen=True)

@@ -221,3 +221,21 @@ def test_a_page_names_no_outlet_and_no_file_name_stands_in() -> None:
     article = clean(item, now=NOW, tz=UTC)
     assert article.outlet == ""
     assert article.date_is_fallback and article.published_from == "file-time"
+
+
+def test_the_dateline_under_the_headline_comes_first() -> None:
+    from digest.models import SourceItem
+
+    body = (
+        '<html><head><meta name="date" content="2025-06-20T08:00:00+07:00"></head><body>'
+        "<h1>Putin terima Kim di Kremlin</h1><p>Selasa, 17 Juni 2025 09:30 WIB</p><article><p>"
+        + "Presiden Rusia menerima pemimpin Korea Utara di Moskow pada hari Selasa. " * 6
+        + "</p></article></body></html>"
+    )
+    item = SourceItem(
+        source="x.html", kind="file", body=body, is_html=True, fingerprint="x", modified=NOW
+    )
+    article = clean(item, now=NOW, tz=ZoneInfo("Asia/Jakarta"))
+    assert article.title == "Putin terima Kim di Kremlin"
+    assert article.published.date().isoformat() == "2025-06-17"
+    assert article.published_from == "dateline"

@@ -528,3 +528,22 @@ def test_what_readers_see_of_undated_and_unnamed_reports(
     # The structured record (preview, inspect) keeps the sources.
     sources = [i["source"] for s in email.data["stories"] for i in s["items"]]
     assert "scraped/108_465e1b.txt" in sources
+
+
+def test_unknown_outlets_count_once_per_report() -> None:
+    base = datetime(2025, 6, 17, tzinfo=TZ)
+    items = tuple(
+        StoryItem(
+            id=n,
+            source=f"f{n}.txt",
+            title="T",
+            outlet=outlet,
+            published=base,
+            date_is_fallback=False,
+            url=None,
+            copies=(Copy(source="c.txt", outlet="", url=None),) if n == 4 else (),
+        )
+        for n, outlet in enumerate(["", "Kabar Timur", "", "Kabar Timur", "Warta Kita"])
+    )
+    story = Story(id=1, headline="H", summary="", published=base, items=items)
+    assert story.outlets == ["Kabar Timur", "Warta Kita", "", "", ""]

@@ -198,7 +198,7 @@ def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
         published=published,
         date_is_fallback=published_from == "file-time",
         text=text,
-        language=detect_language(text),
+        language=detect_language(text or title),
         fingerprint=item.fingerprint,
         url=item.url or page.url,
         path=item.path,

@@ -69,6 +69,7 @@ class Extracted:
     date: str | None = None
     stated: StatedDate | None = None
     url: str | None = None
+    after_headline: str | None = None
 
 
 def extract_html(html: str | bytes, *, url: str | None = None, fragment: bool = False) -> Extracted:
@@ -110,6 +111,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, fragment: bool = 
         date=_clean_meta(doc.date),
         stated=meta.date,
         url=meta.url,
+        after_headline=meta.after_headline,
     )
 
 
@@ -398,15 +400,22 @@ def publication_date(
 ) -> tuple[datetime, str]:
     """When the item was published, and where that was read (``Article.published_from``).
 
-    The feed's date wins; for a page, the time its metadata states (with a
-    dateline or htmldate settling the day of a UTC time), then a dateline in
-    the text; only then the file's time (``"file-time"``).
+    The feed's date wins; for a page, the dateline under its headline, then
+    the time its metadata states (with htmldate or a dateline settling the day
+    of a UTC time), then a dateline in the text; only then the file's time
+    (``"file-time"``).
     """
     if item.published is not None:
         return item.published, "feed" if item.kind == "feed" else "metadata"
     latest = now + FUTURE_TOLERANCE
     dateline = find_date(page.text, now=now, tz=tz)
     if item.is_html:
+        # The dateline a page shows under its headline (on the evaluation pages,
+        # right wherever there was one), then what its markup states.
+        if page.after_headline:
+            shown = find_date(f"{page.title or ''}\n{page.after_headline}", now=now, tz=tz)
+            if shown is not None:
+                return shown, "dateline"
         library = _iso_date(page.date, tz) if page.date else None
         found = choose_date(page.stated, dateline=dateline, library=library)
         if found is not None and found.tzinfo is None:

@@ -58,6 +58,8 @@ MIN_HEADLINE_WORDS = 2
 MIN_HEADLINE_CHARS = 6
 # A kicker above the headline has at most this many words.
 KICKER_WORDS = 8
+# How much text after the headline is kept to look for its dateline.
+AFTER_HEADLINE_CHARS = 300
 _DATE_PART_RE = re.compile(r"^[\d\s./:-]{6,}$")
 _WORD_RE = re.compile(r"\w+")
 _SPACELESS_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -71,6 +73,7 @@ class PageMeta:
     sitename: str | None = None
     date: StatedDate | None = None
     url: str | None = None
+    after_headline: str | None = None
 
 
 def read_page_meta(tree: HtmlElement) -> PageMeta:
@@ -83,8 +86,10 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     keys = {name_key(n) for n in _site_names(metas, ld, article) if n}
     keys |= {name_key(sitename or ""), host_key(url)}
     keys.discard("")
+    title, h1 = _headline(tree, metas, article, keys)
     return PageMeta(
-        title=_headline(tree, metas, article, keys),
+        title=title,
+        after_headline=_after(h1),
         sitename=sitename,
         date=stated_date(tree, metas, article),
         url=url,
@@ -179,7 +184,8 @@ def _element_text(element: HtmlElement) -> str:
 
 def _headline(
     tree: HtmlElement, metas: dict[str, str], article: dict[str, Any] | None, keys: set[str]
-) -> str | None:
+) -> tuple[str | None, HtmlElement | None]:
+    """The headline, and the ``<h1>`` that shows it (None when it is not an h1's)."""
     titles = [_text(article.get("headline")) if article else None]
     titles += [metas.get(name) for name in TITLE_META]
     head_title = tree.find(".//title")
@@ -197,10 +203,29 @@ def _headline(
         if best is None or score > agreement:
             best, agreement = h1, score
     if best is not None and (agreement[0] >= AGREE_SHARE or not stated):
-        return _without_kicker(best, stated)
+        return _without_kicker(best, stated), best
     if stated:
-        return _consensus(stated)
-    return _element_text(best) if best is not None else None
+        return _consensus(stated), None
+    return (_element_text(best), best) if best is not None else (None, None)
+
+
+def _after(h1: HtmlElement | None) -> str | None:
+    """The text right after the headline, where a page shows its dateline."""
+    if h1 is None:
+        return None
+    lines: list[str] = []
+    size = 0
+    for node in h1.xpath("following::text()"):
+        parent = node.getparent()
+        if parent is not None and parent.tag in _NOT_TEXT:
+            continue
+        text = " ".join(str(node).split())
+        if text:
+            lines.append(text)
+            size += len(text)
+            if size >= AFTER_HEADLINE_CHARS:
+                break
+    return "\n".join(lines) or None
 
 
 def strip_site(title: str, keys: set[str]) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.errors import ConfigError
+from digest.ingest.language import UNDETERMINED
 from digest.models import Article, TopicDecision
 
 OFF_TOPIC = "off-topic"
@@ -163,7 +164,7 @@ def classify(article: Article, terms: Terms) -> TopicDecision:
 
 def excluded_reason(article: Article, terms: Terms) -> str:
     """Why an article the terms did not find is left out."""
-    if article.language in terms.languages:
+    if article.language in terms.languages or article.language == UNDETERMINED:
         return OFF_TOPIC
     return f"language {article.language} not covered by topic.toml"
 
