@@ -119,8 +119,7 @@ def test_headline_date_and_outlet_of_real_pages() -> None:
     print(f"\narticle-pages ({len(entries)} HTML pages), labelled pages only:")
     for half in ("even", "odd", "all"):
         line = ", ".join(f"{m} {ok}/{n} = {ok / n:.3f}" for m, (ok, n) in scores[half].items() if n)
-        tuned = {"even": " (tuned on)", "odd": " (not tuned on)", "all": ""}[half]
-        print(f"  {half}{tuned}: {line}")
+        print(f"  {half}: {line}")
     print("misses:\n" + "\n".join(misses))
     for measure, threshold in THRESHOLDS.items():
         ok, n = scores["all"][measure]
