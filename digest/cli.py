@@ -13,13 +13,16 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from digest import __version__
 from digest.config import Config, load_config
 from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from digest.jobs import Pipeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,7 +87,7 @@ def main(ctx: click.Context, log_level: str, config_path: str | None) -> None:
     )
 
 
-def _pipeline(config: Config):
+def _pipeline(config: Config) -> Pipeline:
     from digest.jobs import open_pipeline
 
     return open_pipeline(config)

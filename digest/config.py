@@ -15,7 +15,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.cron import parse_cron
@@ -25,6 +25,12 @@ DEFAULT_CONFIG = Path("config") / "digest.toml"
 ENV_CONFIG = "DIGEST_CONFIG"
 ENV_SMTP_PASSWORD = "DIGEST_SMTP_PASSWORD"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+# The enumerated settings: what each may be (checked on load, in _validate).
+Language: TypeAlias = Literal["id", "en"]
+DeliveryMethod: TypeAlias = Literal["file", "maildir", "smtp"]
+SmtpSecurity: TypeAlias = Literal["starttls", "ssl", "none"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class DigestConfig:
     # Dates in the digest and the schedule are in this IANA time zone.
     timezone: str = "Asia/Jakarta"
     # Interface language of the digest: "id" (Indonesian) or "en" (English).
-    language: str = "id"
+    language: Language = "id"
     # At most this many stories in one digest (the most widely reported first).
     max_stories: int = 30
     # Sentences in each story's extractive summary.
@@ -114,7 +120,7 @@ class DedupConfig:
 class DeliveryConfig:
     # "maildir" (a Maildir plus the HTML and .eml in out_dir), "file" (only
     # the HTML and .eml in out_dir) or "smtp".
-    method: str = "maildir"
+    method: DeliveryMethod = "maildir"
     # Where the HTML and .eml of each digest are written.
     out_dir: Path = Path("../var/out")
     # The Maildir that method "maildir" delivers into.
@@ -122,7 +128,7 @@ class DeliveryConfig:
     smtp_host: str = "localhost"
     smtp_port: int = 587
     # "starttls", "ssl" or "none".
-    smtp_security: str = "starttls"
+    smtp_security: SmtpSecurity = "starttls"
     # Login name ("" for no AUTH); the password comes from $DIGEST_SMTP_PASSWORD
     # or from smtp_password_file, never from this file.
     smtp_user: str = ""

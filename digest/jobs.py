@@ -24,13 +24,16 @@ from digest.delivery.outbox import (
 from digest.delivery.transports import Transport
 from digest.errors import DigestError
 from digest.ingest.prepare import Prepared, Preparer, prepare_stream
+from digest.ingest.sources.events import SourceEvent
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
-from digest.ingest.sources.folder import FileState, Skipped, Unchanged, scan_folders
+from digest.ingest.sources.fetch import Fetcher
+from digest.ingest.sources.folder import FileState, Unchanged, scan_folders, state_of
 from digest.ingest.topic import Terms, load_terms
 from digest.models import (
     Digest,
     Excluded,
     RenderedEmail,
+    Skipped,
     SourceItem,
 )
 from digest.output.compose import (
@@ -93,7 +96,7 @@ class Pipeline:
         store: Store,
         *,
         clock: Clock = system_clock,
-        fetcher: object | None = None,
+        fetcher: Fetcher | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -202,9 +205,9 @@ class Pipeline:
         self._consume(entries, report)
         return report
 
-    def _consume(self, entries: Iterable[object], report: IngestReport) -> None:
+    def _consume(self, entries: Iterable[SourceEvent], report: IngestReport) -> None:
         """Prepare entries (in worker processes when many) and store them in order."""
-        batch: list[tuple[object, Prepared | None]] = []
+        batch: list[tuple[SourceEvent, Prepared | None]] = []
         for pair in prepare_stream(entries, self.preparer, config=self.config, clock=self.clock):
             batch.append(pair)
             if len(batch) >= BATCH:
@@ -213,7 +216,9 @@ class Pipeline:
         if batch:
             self._write(batch, report)
 
-    def _write(self, batch: list[tuple[object, Prepared | None]], report: IngestReport) -> None:
+    def _write(
+        self, batch: list[tuple[SourceEvent, Prepared | None]], report: IngestReport
+    ) -> None:
         with self.store.transaction():
             for entry, prepared in batch:
                 if isinstance(entry, Unchanged):
@@ -224,14 +229,14 @@ class Pipeline:
                         )
                 elif isinstance(entry, Skipped):
                     report.skipped += 1
-                    state = getattr(entry, "state", None)
+                    state = state_of(entry)
                     self.store.items.record_skip(
                         entry.source,
                         entry.reason,
                         state=(state.size, state.mtime_ns, state.fingerprint) if state else None,
                     )
                 elif isinstance(entry, SourceItem) and prepared is not None:
-                    self._store(entry, prepared, report, state=getattr(entry, "state", None))
+                    self._store(entry, prepared, report, state=state_of(entry))
                 elif isinstance(entry, FeedPolled):
                     self.store.feeds.save_feed_state(entry.state)
 
@@ -414,7 +419,7 @@ def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
 
 
 def open_pipeline(
-    config: Config, *, clock: Clock = system_clock, fetcher: object | None = None
+    config: Config, *, clock: Clock = system_clock, fetcher: Fetcher | None = None
 ) -> Pipeline:
     """Open the store named by the config and wire the stages to it."""
     store = Store(config.store.path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 SourceKind = Literal["file", "feed"]
 
@@ -173,7 +173,7 @@ class RenderedEmail:
     subject: str
     html: str
     text: str
-    data: dict = field(hash=False, compare=False)
+    data: dict[str, Any] = field(hash=False, compare=False)
     preheader: str = ""
 
 

@@ -100,7 +100,7 @@ class SmtpTransport:
             )
         return smtplib.SMTP(c.smtp_host, c.smtp_port, timeout=c.smtp_timeout)
 
-    def _send(self, client: smtplib.SMTP, message: EmailMessage) -> dict:
+    def _send(self, client: smtplib.SMTP, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
         c = self.config
         client.ehlo()
         if c.smtp_security == "starttls":

@@ -103,12 +103,12 @@ def extract_html(html: str | bytes, *, url: str | None = None, fragment: bool = 
             text = plain
     if doc is None:
         return Extracted(text=text, title=meta.title, sitename=meta.sitename, url=meta.url)
-    sitename = meta.sitename or _clean_meta(doc.sitename)
+    sitename = meta.sitename or _clean_meta(getattr(doc, "sitename", None))
     return Extracted(
         text=text,
-        title=meta.title or _clean_meta(doc.title),
+        title=meta.title or _clean_meta(getattr(doc, "title", None)),
         sitename=tidy_name(sitename) if sitename else None,
-        date=_clean_meta(doc.date),
+        date=_clean_meta(getattr(doc, "date", None)),
         stated=meta.date,
         url=meta.url,
         after_headline=meta.after_headline,
@@ -297,6 +297,13 @@ _SUFFIX_RE = re.compile(rf"^(?P<base>.+?)(?P<suffix>{_DOMAIN})?$")
 _NON_ALNUM_RE = re.compile(r"[\W_]+")
 
 
+def _suffix_parts(name: str) -> re.Match[str]:
+    """A name split into its base and a domain suffix (the pattern matches any non-empty name)."""
+    parts = _SUFFIX_RE.match(name)
+    assert parts is not None, name
+    return parts
+
+
 def outlet_from_text(text: str) -> str | None:
     """The site's name when the text names its own site, normalised for display.
 
@@ -312,7 +319,7 @@ def outlet_from_text(text: str) -> str | None:
         found = _DATELINE_NAME_RE.search(text[:HEAD_CHARS])
         if found is not None:
             name = found["name"]
-            if not re.search(rf"{re.escape(_SUFFIX_RE.match(name)['base'])}{_DOMAIN}", text, re.I):
+            if not re.search(rf"{re.escape(_suffix_parts(name)['base'])}{_DOMAIN}", text, re.I):
                 found = None
     if found is None:
         return None
@@ -357,7 +364,7 @@ def _display_name(name: str, text: str) -> str:
     "KLIKWARTAKU" becomes "KlikWartaku" when the text also writes it so, and
     "POSVIRAL" becomes "POS VIRAL"; a domain suffix the name came with is kept.
     """
-    parts = _SUFFIX_RE.match(name)
+    parts = _suffix_parts(name)
     base, suffix = parts["base"], (parts["suffix"] or "").lower()
     letters = [c for c in base.lower() if c.isalnum()]
     if not letters:

@@ -19,6 +19,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from functools import lru_cache
@@ -108,7 +109,8 @@ def signature_similarity(a: bytes, b: bytes) -> float:
     left, right = array(SIGNATURE_TYPE, a), array(SIGNATURE_TYPE, b)
     if len(left) != len(right) or not left:
         return 0.0
-    return sum(map(eq, left, right)) / len(left)
+    same: int = sum(map(eq, left, right))
+    return same / len(left)
 
 
 def band_keys(signature: bytes, bands: int) -> tuple[int, ...]:
@@ -196,14 +198,16 @@ class FeatureExtractor:
         tokens = _WORD.findall(lowered)
         dropped, canonical = self._dropped, self._canonical
         names, plain = [], []
-        for token in map(self._joined.get, tokens, tokens):
+        joined: Callable[[str, str], str] = self._joined.get
+        for token in map(joined, tokens, tokens):
             if len(token) < 3 or token in dropped:
                 continue
             if token in canonical or token.isdigit():
                 names.append(token)
             else:
                 plain.append(token)
-        return names + _stemmer(language).stemWords(plain)
+        stems: list[str] = _stemmer(language).stemWords(plain)
+        return names + stems
 
     def event_terms(self, article: Article) -> dict[str, float]:
         """Sublinear weights of the headline's and the lede's terms, names counting more.

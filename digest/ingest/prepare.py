@@ -33,6 +33,7 @@ from itertools import islice
 from digest.config import Config
 from digest.ingest.clean import clean
 from digest.ingest.features import FeatureExtractor, Features
+from digest.ingest.sources.events import SourceEvent
 from digest.ingest.topic import Terms, classify, load_terms
 from digest.models import Article, SourceItem, TopicDecision
 
@@ -84,19 +85,19 @@ def workers_for(setting: int) -> int:
 
 
 def prepare_stream(
-    entries: Iterable[object],
+    entries: Iterable[SourceEvent],
     preparer: Preparer,
     *,
     config: Config,
     clock: Callable[[], datetime],
-) -> Iterator[tuple[object, Prepared | None]]:
+) -> Iterator[tuple[SourceEvent, Prepared | None]]:
     """Each entry with its :class:`Prepared` (None for entries that are not items), in order.
 
     Uses a process pool of ``[ingest] workers`` when at least
     ``POOL_MIN_ITEMS`` items arrive; otherwise prepares in process.
     """
     iterator = iter(entries)
-    head: list[object] = []
+    head: list[SourceEvent] = []
     items = 0
     workers = workers_for(config.ingest.workers)
     if workers > 1:
@@ -112,21 +113,21 @@ def prepare_stream(
     yield from _pooled(_chain(head, iterator), preparer, config, clock, workers)
 
 
-def _chain(head: list[object], rest: Iterator[object]) -> Iterator[object]:
+def _chain(head: list[SourceEvent], rest: Iterator[SourceEvent]) -> Iterator[SourceEvent]:
     yield from head
     yield from rest
 
 
 def _pooled(
-    entries: Iterator[object],
+    entries: Iterator[SourceEvent],
     preparer: Preparer,
     config: Config,
     clock: Callable[[], datetime],
     workers: int,
-) -> Iterator[tuple[object, Prepared | None]]:
+) -> Iterator[tuple[SourceEvent, Prepared | None]]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    pending: deque[tuple[list[object], Future[list[Prepared]] | None]] = deque()
+    pending: deque[tuple[list[SourceEvent], Future[list[Prepared]] | None]] = deque()
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(config,)
     ) as pool:
@@ -146,11 +147,11 @@ def _pooled(
 
 
 def _collect(
-    chunk: list[object],
+    chunk: list[SourceEvent],
     future: Future[list[Prepared]] | None,
     preparer: Preparer,
     clock: Callable[[], datetime],
-) -> Iterator[tuple[object, Prepared | None]]:
+) -> Iterator[tuple[SourceEvent, Prepared | None]]:
     prepared: list[Prepared] | None = None
     if future is not None:
         try:

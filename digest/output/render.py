@@ -155,7 +155,8 @@ def _strings(templates_dir: Path, language: str) -> dict[str, Any]:
     tables = _read_strings(path, stat.st_mtime_ns, stat.st_size)
     if language not in tables:
         raise ValueError(f"no strings for language {language!r} in {path}; have {sorted(tables)}")
-    return tables[language]
+    table: dict[str, Any] = tables[language]
+    return table
 
 
 @lru_cache(maxsize=8)
@@ -195,10 +196,11 @@ def _inline_css(html: str) -> str:
         style = element.get("style")
         if style:
             element.set("style", style.replace("; ", ";"))
-    return etree.tostring(tree, method="html", encoding="unicode") + "\n"
+    serialised: str = etree.tostring(tree, method="html", encoding="unicode")
+    return serialised + "\n"
 
 
-class _CachingPremailer(Premailer):
+class _CachingPremailer(Premailer):  # type: ignore[misc]
     """Premailer that turns a stylesheet into rules once, not once per email.
 
     Premailer caches the parsed stylesheet but re-serialises every
@@ -208,7 +210,7 @@ class _CachingPremailer(Premailer):
 
     _rules: ClassVar[dict[tuple[str, int], tuple[list[Any], list[Any]]]] = {}
 
-    def _parse_style_rules(self, css_body: str, ruleset_index: int) -> tuple[list, list]:
+    def _parse_style_rules(self, css_body: str, ruleset_index: int) -> tuple[list[Any], list[Any]]:
         key = (css_body, ruleset_index)
         if key not in self._rules:
             if len(self._rules) >= 32:
@@ -311,21 +313,24 @@ def _story_date_is_fallback(story: Story) -> bool:
 
 
 def _count(strings: dict[str, Any], key: str, n: int) -> str:
-    return strings[f"{key}_one" if n == 1 else f"{key}_other"].format(n=n)
+    return str(strings[f"{key}_one" if n == 1 else f"{key}_other"].format(n=n))
 
 
 def _join(names: list[str], strings: dict[str, Any]) -> str:
     if len(names) < 2:
         return "".join(names)
-    return strings["list_separator"].join(names[:-1]) + strings["last_separator"] + names[-1]
+    separator, last = str(strings["list_separator"]), str(strings["last_separator"])
+    return separator.join(names[:-1]) + last + names[-1]
 
 
 def _date(value: datetime, strings: dict[str, Any], pattern: str = "date") -> str:
-    return strings[pattern].format(
-        weekday=strings["weekdays"][value.weekday()],
-        day=value.day,
-        month=strings["months"][value.month - 1],
-        year=value.year,
+    return str(
+        strings[pattern].format(
+            weekday=strings["weekdays"][value.weekday()],
+            day=value.day,
+            month=strings["months"][value.month - 1],
+            year=value.year,
+        )
     )
 
 
@@ -335,4 +340,4 @@ def _date_time(value: datetime, strings: dict[str, Any]) -> str:
         .format(hour=value.hour, minute=value.minute, zone=value.tzname() or "")
         .strip()
     )
-    return strings["date_time"].format(date=_date(value, strings, "long_date"), time=time)
+    return str(strings["date_time"].format(date=_date(value, strings, "long_date"), time=time))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from digest.store.db import Database, iso
 
@@ -50,7 +51,7 @@ class Feeds:
         return {row[0]: self._feed_state(row) for row in rows}
 
     @staticmethod
-    def _feed_state(row: tuple) -> FeedState:
+    def _feed_state(row: tuple[Any, ...]) -> FeedState:
         values = list(row)
         for i in (9, 10):
             values[i] = datetime.fromisoformat(values[i]) if values[i] else None

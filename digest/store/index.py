@@ -152,7 +152,7 @@ class Index:
             params += (term, day_from, day_to)
         return dict(self._db.execute(_event_sql(len(terms)), (*params, limit)))
 
-    def event_vectors(self, ids: Iterable[int]) -> dict[int, tuple[array, array]]:
+    def event_vectors(self, ids: Iterable[int]) -> dict[int, tuple[array[int], array[float]]]:
         """Stored unit TF-IDF vectors: {item_id: (term keys, weights)}, as packed arrays."""
         ids = list(ids)
         if not ids:

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from digest.models import Article, TopicDecision, day_number
 from digest.store.db import Database, iso, now_iso
@@ -68,7 +69,7 @@ _ITEM_COLUMNS = (
 _ITEM_COLUMNS_NO_TEXT = _ITEM_COLUMNS.replace(" text,", " NULL AS text,")
 
 
-def _item(row: sqlite3.Row | tuple) -> ItemRow:
+def _item(row: sqlite3.Row | tuple[Any, ...]) -> ItemRow:
     values = list(row)
     values[7] = datetime.fromisoformat(values[7])
     values[8] = bool(values[8])
@@ -98,7 +99,7 @@ class Items:
                 "WHERE source = ? AND fingerprint IS NOT NULL",
                 (source,),
             ).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
+        return (row[0], row[1], row[2]) if row else None
 
     def record_skip(
         self, source: str, reason: str, *, state: tuple[int, int, str] | None = None

@@ -127,4 +127,5 @@ class Outbox:
     def last_sent_at(self) -> str | None:
         """When the last digest was sent (ISO time), or None."""
         row = self._db.execute("SELECT MAX(sent_at) FROM digests WHERE status = ?", (SENT,))
-        return row.fetchone()[0]
+        sent_at: str | None = row.fetchone()[0]
+        return sent_at

@@ -107,7 +107,8 @@ def cosine(a: dict[int, float], keys: Sequence[int], weights: Sequence[float]) -
 
     Written as maps over C functions: it runs for up to 30 candidates per item.
     """
-    return sum(map(mul, weights, map(a.get, keys, repeat(0.0))))
+    total: float = sum(map(mul, weights, map(a.get, keys, repeat(0.0))))
+    return total
 
 
 class Deduplicator:
@@ -237,7 +238,7 @@ class Deduplicator:
             matched, similarity = event
             story = store.items.placement(matched)[1] or store.items.new_story()
         else:
-            matched, similarity, story = None, None, store.items.new_story()
+            matched, similarity, story = None, None, store.items.new_story()  # type: ignore[assignment]
         store.items.set_placement(
             item_id,
             copy_of=None,

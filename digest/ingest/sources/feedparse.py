@@ -181,14 +181,16 @@ def _xml_entry(raw: Any, *, base: str | None) -> Entry | None:
     )
 
 
-def _best_content(raw: Any) -> dict | None:
+def _best_content(raw: Any) -> dict[str, Any] | None:
     """The full content (content:encoded, Atom content) over the summary; the longest wins."""
     contents = [c for c in raw.get("content") or () if (c.get("value") or "").strip()]
     if contents:
-        return max(contents, key=lambda c: len(c.get("value") or ""))
+        best: dict[str, Any] = max(contents, key=lambda c: len(c.get("value") or ""))
+        return best
     summary = raw.get("summary_detail")
     if summary and (summary.get("value") or "").strip():
-        return summary
+        found: dict[str, Any] = summary
+        return found
     return None
 
 
@@ -215,7 +217,8 @@ def _struct_time(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = value[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -256,7 +259,7 @@ def _parse_json_feed(data: bytes, *, url: str) -> ParsedFeed:
     )
 
 
-def _json_entry(raw: dict, *, base: str | None) -> Entry | None:
+def _json_entry(raw: dict[str, Any], *, base: str | None) -> Entry | None:
     link = _http_url(raw.get("url"), base) or _http_url(raw.get("external_url"), base)
     item_id = raw.get("id")
     title = plain_text(_string(raw.get("title")))
@@ -369,7 +372,7 @@ def _http_url(value: Any, base: str | None) -> str | None:
         return None
     value = "".join(value.split())
     try:
-        absolute = urljoin(base, value) if base else value
+        absolute: str = urljoin(base, value) if base else value
         parts = urlsplit(absolute)
     except ValueError:
         return None

@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from digest.config import Config
@@ -210,7 +211,7 @@ def next_state(
             last_error="410 Gone: the server says this feed was removed for good",
             next_fetch_at=None,
         )
-    moved = {"current_url": result.permanent_url} if result.permanent_url else {}
+    moved: dict[str, Any] = {"current_url": result.permanent_url} if result.permanent_url else {}
     if result.not_modified:
         return replace(
             state,

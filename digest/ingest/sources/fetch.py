@@ -248,4 +248,4 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         self._factory = functools.partial(_HTTPSConnection, read_timeout=read_timeout)
 
     def https_open(self, req):  # type: ignore[no-untyped-def]
-        return self.do_open(self._factory, req, context=self._context)
+        return self.do_open(self._factory, req, context=self._context)  # type: ignore[attr-defined]

@@ -135,7 +135,9 @@ class FileSkipped(Skipped):
 
 def state_of(item: SourceItem | Skipped | Unchanged) -> FileState | None:
     """The state to save under ``item.source`` for the next scan's ``known``, if any."""
-    return getattr(item, "state", None)
+    if isinstance(item, FileItem | FileSkipped | Unchanged):
+        return item.state
+    return None
 
 
 def file_state(path: str | os.PathLike[str]) -> FileState:
@@ -393,8 +395,8 @@ def _decode(data: bytes) -> tuple[str, str] | str:
             if data.startswith(bom):
                 return _decode_marked(data[len(bom) :], codec)
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    if controls and b"\0" in data and (codec := _unmarked_utf16(data)):
-        return _decode_marked(data, codec)
+    if controls and b"\0" in data and (utf16 := _unmarked_utf16(data)):
+        return _decode_marked(data, utf16)
     if controls > len(data) * _BINARY_RATIO:
         return "binary"
     if controls:

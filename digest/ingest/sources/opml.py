@@ -136,7 +136,7 @@ def _attribute(element: etree._Element, name: str) -> str:
     if value is None:
         lower = name.lower()
         value = next((v for k, v in element.attrib.items() if str(k).lower() == lower), "")
-    return value
+    return str(value)
 
 
 def _add_outline(body: etree._Element, feed: OpmlFeed) -> None:
@@ -147,6 +147,7 @@ def _add_outline(body: etree._Element, feed: OpmlFeed) -> None:
 def _serialise(root: etree._Element) -> bytes:
     etree.indent(root, space="  ")
     # The whole tree, so that a DOCTYPE the file declared stays with it.
-    return etree.tostring(
+    serialised: bytes = etree.tostring(
         root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
+    return serialised
