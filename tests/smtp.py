@@ -25,7 +25,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.conftest import ROOT, article_folder
+from tests.helpers import ROOT, article_folder
 
 TOPIC = ROOT / "config" / "topic.toml"
 USER, PASSWORD = "digest", "s3cret-пароль"

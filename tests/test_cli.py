@@ -5,29 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
 
 from digest.cli import main
-from tests.conftest import ROOT
-
-
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k != "DIGEST_CONFIG"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers import ROOT, run
 
 
 def test_build_json_on_seeds(config_path: Path, tmp_path: Path) -> None:
@@ -203,7 +187,7 @@ def test_more_bad_config_is_one_line_exit_2(tmp_path: Path, body: str, key: str)
 
 
 def test_status_shows_failing_feeds(tmp_path: Path) -> None:
-    from tests.conftest import write_config
+    from tests.helpers import write_config
 
     path = write_config(tmp_path, feeds=("missing-feed.xml",))
     run("ingest", "--config", str(path), cwd=tmp_path)

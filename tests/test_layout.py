@@ -161,3 +161,18 @@ def test_the_package_imports_cleanly_in_a_fresh_interpreter() -> None:
     code = f"import importlib\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test code lives in tests/helpers.py (and fixtures in conftest.py)."""
+    tests = Path(__file__).resolve().parent
+    crossing = []
+    for path in sorted(tests.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                last = node.module.rpartition(".")[2]
+                if node.module.startswith("tests.") and (
+                    last.startswith("test_") or last == "conftest"
+                ):
+                    crossing.append(f"{path.name}: {node.module}")
+    assert crossing == []

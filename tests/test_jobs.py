@@ -11,7 +11,7 @@ import pytest
 
 from digest.config import load_config
 from digest.jobs import open_pipeline
-from tests.conftest import SEED_CHROME, SEEDS, fixed_clock
+from tests.helpers import SEED_CHROME, SEEDS, fixed_clock
 
 HEADLINES = {
     "000": "Mengejutkan! Korea Utara Kirim Pasukan ke Rusia, Putin Ucapkan Terima Kasih",
@@ -196,7 +196,7 @@ def test_off_topic_article_is_excluded_with_reason(pipeline) -> None:
 
 
 def test_changed_dedup_parameters_reindex(tmp_path: Path) -> None:
-    from tests.conftest import write_config
+    from tests.helpers import write_config
 
     path = write_config(tmp_path)
     pipeline = open_pipeline(load_config(path), clock=fixed_clock)

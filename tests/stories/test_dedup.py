@@ -28,7 +28,7 @@ from digest.models import Article, TopicDecision, day_number
 from digest.store import Store
 from digest.store.index import KEY_TYPE, WEIGHT_TYPE, BulkEntry
 from digest.stories.dedup import COPY_CANDIDATES_VERIFIED, Deduplicator
-from tests.conftest import NOW, ROOT, SEEDS
+from tests.helpers import NOW, ROOT, SEEDS
 
 TZ = ZoneInfo("Asia/Jakarta")
 

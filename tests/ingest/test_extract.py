@@ -27,7 +27,7 @@ from digest.ingest.extract import (
 )
 from digest.models import SourceItem
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 PAGES = SHARED / "corpora" / "article-pages"
 UTC = ZoneInfo("UTC")
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

@@ -19,8 +19,7 @@ from digest.config import Config, load_config
 from digest.jobs import open_pipeline
 from tests.articles import write_articles
 from tests.caniemail import Feature, features_used, load_features, unsupported
-from tests.conftest import ROOT, fixed_clock, shared_or_skip, write_config
-from tests.test_render import make_digest, rendered
+from tests.helpers import ROOT, fixed_clock, make_digest, rendered, shared_or_skip, write_config
 
 #: Gmail clips a message whose HTML is larger than 102 KB; stay clearly below.
 HTML_LIMIT = 100_000

@@ -12,7 +12,7 @@ from digest.ingest.dates import find_date, strip_dates
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=JAKARTA)
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def at(*args: int, tz: timezone | ZoneInfo = JAKARTA) -> datetime:

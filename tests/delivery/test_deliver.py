@@ -23,7 +23,7 @@ from digest.config import ENV_SMTP_PASSWORD, load_config
 from digest.delivery.outbox import retry_pending
 from digest.jobs import Pipeline, open_pipeline, send_digest
 from digest.service.status import format_status, gather
-from tests.conftest import NOW
+from tests.helpers import NOW, run
 from tests.smtp import (
     JOINING_ARTICLE,
     NEW_ARTICLE,
@@ -37,7 +37,6 @@ from tests.smtp import (
     server_context,
     smtp_config,
 )
-from tests.test_cli import run
 
 pytestmark = pytest.mark.network
 

@@ -14,9 +14,9 @@ from digest.config import load_config
 from digest.errors import SourceError
 from digest.ingest.sources.feeds import configured_feeds
 from digest.ingest.sources.opml import OpmlFeed, read_opml, to_opml
-from tests.conftest import write_config
+from tests.helpers import write_config
 
-FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
+FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 WIRE = "https://wire.example.com/world/rss.xml"
 ANTARA = "https://antara.example.id/rss/dunia.xml"
 

@@ -22,7 +22,7 @@ from digest.service.schedule import (
     next_runs,
     outbox_seconds,
 )
-from tests.conftest import write_config
+from tests.helpers import write_config
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 

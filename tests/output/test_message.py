@@ -16,7 +16,7 @@ from digest.output.render import render
 
 TZ = ZoneInfo("Asia/Jakarta")
 DATE = datetime(2025, 4, 28, 7, 0, tzinfo=TZ)
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def rendered(subject: str = "Rusia–Korea Utara: ringkasan berita · 28 April 2025") -> RenderedEmail:

@@ -19,12 +19,12 @@ from digest.config import Config, load_config
 from digest.jobs import open_pipeline
 from digest.preview.server import PreviewServer
 from tests.articles import write_articles
-from tests.conftest import NOW, ROOT, console_problems, fixed_clock, write_config
+from tests.helpers import NOW, ROOT, console_problems, fixed_clock, write_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.network]
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 WAIT_MS = 20_000  # the longest any wait may take; waits end as soon as the page is ready

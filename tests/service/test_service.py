@@ -25,7 +25,7 @@ import pytest
 
 from digest.config import ENV_SMTP_PASSWORD, load_config
 from digest.service.scheduler import Service, Worker
-from tests.conftest import ROOT, write_config
+from tests.helpers import ROOT, run, write_config
 from tests.smtp import (
     NEW_ARTICLE,
     PASSWORD,
@@ -38,7 +38,6 @@ from tests.smtp import (
     server_context,
     smtp_config,
 )
-from tests.test_cli import run
 
 pytestmark = pytest.mark.network
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from digest.ingest.sources.feedparse import parse_feed, plain_text, sanitize_html
-from tests.conftest import shared_or_skip
+from tests.helpers import shared_or_skip
 
-FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
+FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 # What must never survive sanitising (compared in lower case).
 ACTIVE = (
     "<script",

@@ -27,7 +27,7 @@ from digest.errors import DigestError
 from digest.jobs import open_pipeline, send_digest
 from digest.preview.server import LOOPBACK, PreviewServer
 from tests.articles import write_articles
-from tests.conftest import ROOT, SEEDS, fixed_clock, write_config
+from tests.helpers import ROOT, SEEDS, fixed_clock, write_config
 
 pytestmark = pytest.mark.network
 

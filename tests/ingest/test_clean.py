@@ -9,7 +9,7 @@ import pytest
 
 from digest.ingest.clean import clean
 from digest.models import Article, SourceItem
-from tests.conftest import SEED_CHROME, SEEDS
+from tests.helpers import SEED_CHROME, SEEDS
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=JAKARTA)

@@ -34,9 +34,9 @@ from digest.ingest.sources.feeds import (
 from digest.jobs import open_pipeline
 from digest.models import SourceItem
 from digest.store import Store
-from tests.conftest import NOW, fixed_clock, shared_or_skip, write_config
+from tests.helpers import NOW, fixed_clock, shared_or_skip, write_config
 
-FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
+FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 WIRE = (FEEDS / "wire_en.xml").read_bytes()
 
 pytestmark = pytest.mark.network

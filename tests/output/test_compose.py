@@ -10,7 +10,7 @@ import pytest
 from digest.models import Copy, Excluded, Story, StoryItem
 from digest.output.compose import MAX_SUMMARY_CHARS, compose, split_sentences, summarize
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 ARTICLE = "\n\n".join(
     [

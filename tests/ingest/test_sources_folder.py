@@ -22,7 +22,7 @@ from digest.ingest.sources.folder import (
 )
 from digest.models import Skipped, SourceItem
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d4944415478da63f8cfc0f01f0005000201a2dd5a2a0000000049454e44ae426082"

@@ -14,7 +14,7 @@ from digest.errors import StoreError
 from digest.jobs import Pipeline, open_pipeline
 from digest.store import Store
 from digest.store.migrations import MIGRATIONS
-from tests.conftest import fixed_clock
+from tests.helpers import fixed_clock
 
 INDEX_TABLES = ("signatures", "lsh", "event_terms", "event_vectors", "term_df")
 

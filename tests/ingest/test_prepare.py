@@ -9,7 +9,7 @@ from digest.config import Config, load_config
 from digest.ingest.prepare import POOL_MIN_ITEMS, workers_for
 from digest.jobs import open_pipeline
 from tests.bench.corpus import END, Generator
-from tests.conftest import write_config
+from tests.helpers import write_config
 
 
 def _placements(config: Config) -> tuple[dict, set]:

@@ -11,7 +11,7 @@ from digest.errors import ConfigError
 from digest.ingest.topic import classify, load_terms
 from digest.models import Article
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TERMS = load_terms(ROOT / "config" / "topic.toml")
 
 

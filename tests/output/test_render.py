@@ -17,111 +17,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
-from digest.models import Copy, Digest, Excluded, Story, StoryItem
+from digest.models import Copy, Digest, Story, StoryItem
 from digest.output.compose import compose
-from digest.output.render import digest_to_json, render, safe_href
+from digest.output.render import digest_to_json, safe_href
+from tests.helpers import EVIL_HEADLINE, GENERATED, TEMPLATES, TZ, make_digest, rendered
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
-TZ = ZoneInfo("Asia/Jakarta")
-GENERATED = datetime(2025, 4, 28, 7, 0, tzinfo=TZ)
-EVIL_HEADLINE = "<script>alert(1)</script> Rusia & Korea Utara"
-
-
-def make_digest(language: str = "id") -> Digest:
-    """Three stories: two outlets, an update with a new item and a copy, and a hostile one."""
-    base = datetime(2025, 4, 28, 5, 30, tzinfo=TZ)
-    two_outlets = Story(
-        id=1,
-        headline="Putin Berterima Kasih ke Korea Utara karena Bantu Rebut Kembali Kursk",
-        summary=(
-            "Presiden Rusia Vladimir Putin berterima kasih kepada Korea Utara karena telah "
-            "bertempur bersama pasukannya. Lebih dari 11.000 tentara dikirim ke Kursk."
-        ),
-        published=base,
-        items=(
-            StoryItem(
-                id=11,
-                source="https://kompas.example/putin-kursk",
-                title="Putin Berterima Kasih ke Korea Utara",
-                outlet="Kompas",
-                published=base,
-                date_is_fallback=False,
-                url="https://kompas.example/putin-kursk?a=1&b=2",
-            ),
-            StoryItem(
-                id=12,
-                source="https://detik.example/putin",
-                title="Putin: Rusia Tidak Akan Pernah Melupakannya",
-                outlet="Detik",
-                published=base - timedelta(hours=2),
-                date_is_fallback=False,
-                url="https://detik.example/putin",
-            ),
-        ),
-    )
-    update = Story(
-        id=2,
-        headline="Kim Jong Un Tegaskan Dukungan Penuh Rusia dalam Perang Ukraina",
-        summary="Kim Jong Un kembali menegaskan dukungan tanpa syarat kepada Rusia.",
-        published=base - timedelta(days=1),
-        update=True,
-        items=(
-            StoryItem(
-                id=21,
-                source="https://antara.example/kim-lavrov",
-                title="Kim Terima Lavrov di Pyongyang",
-                outlet="Antara",
-                published=base - timedelta(days=1),
-                date_is_fallback=False,
-                url="https://antara.example/kim-lavrov",
-                new=False,
-            ),
-            StoryItem(
-                id=22,
-                source="https://tempo.example/kim-rusia",
-                title="Kim: Korea Utara Dukung Semua Langkah Rusia",
-                outlet="Tempo",
-                published=base - timedelta(hours=3),
-                date_is_fallback=False,
-                url="https://tempo.example/kim-rusia",
-                copies=(
-                    Copy(
-                        source="https://tribun.example/kim",
-                        outlet="Tribun",
-                        url="https://tribun.example/kim",
-                    ),
-                ),
-                new=True,
-            ),
-        ),
-    )
-    hostile = Story(
-        id=3,
-        headline=EVIL_HEADLINE,
-        summary='Ringkasan dengan <b>tag</b> & "kutipan".',
-        published=base - timedelta(days=2),
-        items=(
-            StoryItem(
-                id=31,
-                source="seeds/003_kim.txt",
-                title='Judul <img src=x onerror="alert(1)">',
-                outlet="Jurnalis Berita",
-                published=base - timedelta(days=2),
-                date_is_fallback=True,
-                url="javascript:alert(document.cookie)",
-                copies=(Copy(source="mirror.txt", outlet="Cermin", url="JaVaScRiPt:alert(2)"),),
-            ),
-        ),
-    )
-    return compose(
-        [hostile, update, two_outlets],
-        title="Rusia–Korea Utara: ringkasan berita",
-        language=language,
-        generated_at=GENERATED,
-        excluded=[Excluded(source="seeds/olahraga.txt", reason="off-topic")],
-    )
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 
 
 def check_golden(name: str, actual: str) -> None:
@@ -132,10 +33,6 @@ def check_golden(name: str, actual: str) -> None:
         return
     assert path.exists(), f"{path} is missing: run the tests with DIGEST_UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
-
-
-def rendered(language: str = "id", digest: Digest | None = None):
-    return render(digest or make_digest(language), templates_dir=TEMPLATES, tz=TZ)
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

@@ -1,0 +1,242 @@
+"""Helpers shared by the test modules: paths, the fixed clock, configs, seeds, a digest.
+
+Test modules import from here, never from each other; ``conftest.py`` holds
+only the fixtures, built on these.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.models import Copy, Digest, Excluded, Story, StoryItem
+from digest.output.compose import compose
+from digest.output.render import render
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+# Chrome of the seeds that must not survive in an article's text or title.
+SEED_CHROME = [
+    "Leave a Reply",
+    "Tinggalkan Balasan",
+    "POSVIRAL hadir di saluran whatsapp",
+    "Tele Grup",
+    "Channel WA",
+    "shotsgoal",
+    "pulsabanner",
+    "Baca juga",
+    "Copyright ©",
+    "Related Posts",
+    "Regulasi AI Global 2026",
+    "PDIP Tolak Pilkada",
+    "Sumber foto",
+    "All rights reserved",
+    "Required fields",
+]
+
+
+def article_folder(tmp_path: Path, *, seeds: bool) -> Path:
+    """``tmp_path/articles``, the watched folder of test configs, with the seeds if asked."""
+    folder = tmp_path / "articles"
+    folder.mkdir(exist_ok=True)
+    if seeds:
+        for seed in SEEDS.iterdir():
+            shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def write_config(
+    tmp_path: Path, body: str = "", *, seeds: bool = True, feeds: tuple[str, ...] = ()
+) -> Path:
+    """A config file in tmp_path whose store, folders and outputs all live in tmp_path."""
+    article_folder(tmp_path, seeds=seeds)
+    path = tmp_path / "digest.toml"
+    topic = ROOT / "config" / "topic.toml"
+    path.write_text(
+        f"""
+[sources]
+folders = ["articles"]
+{f"feeds = {json.dumps(list(feeds))}" if feeds else ""}
+[store]
+path = "state/digest.sqlite"
+[topic]
+terms = "{topic}"
+[delivery]
+method = "file"
+out_dir = "out"
+maildir = "mail"
+{body}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def shared_or_skip(*parts: str) -> Path:
+    """A path under ../shared, or skip the test when that folder is not beside the repo."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    return path
+
+
+# -- headless Chromium, shared by the browser tests ------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless in a container or CI: no sandbox, no GPU, and nothing that phones home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def console_problems(page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions (frames included)."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    return problems
+
+
+# -- the CLI in a subprocess -------------------------------------------------------
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "DIGEST_CONFIG"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# -- a digest to render ------------------------------------------------------------
+
+TEMPLATES = ROOT / "templates"
+TZ = ZoneInfo("Asia/Jakarta")
+GENERATED = datetime(2025, 4, 28, 7, 0, tzinfo=TZ)
+EVIL_HEADLINE = "<script>alert(1)</script> Rusia & Korea Utara"
+
+
+def make_digest(language: str = "id") -> Digest:
+    """Three stories: two outlets, an update with a new item and a copy, and a hostile one."""
+    base = datetime(2025, 4, 28, 5, 30, tzinfo=TZ)
+    two_outlets = Story(
+        id=1,
+        headline="Putin Berterima Kasih ke Korea Utara karena Bantu Rebut Kembali Kursk",
+        summary=(
+            "Presiden Rusia Vladimir Putin berterima kasih kepada Korea Utara karena telah "
+            "bertempur bersama pasukannya. Lebih dari 11.000 tentara dikirim ke Kursk."
+        ),
+        published=base,
+        items=(
+            StoryItem(
+                id=11,
+                source="https://kompas.example/putin-kursk",
+                title="Putin Berterima Kasih ke Korea Utara",
+                outlet="Kompas",
+                published=base,
+                date_is_fallback=False,
+                url="https://kompas.example/putin-kursk?a=1&b=2",
+            ),
+            StoryItem(
+                id=12,
+                source="https://detik.example/putin",
+                title="Putin: Rusia Tidak Akan Pernah Melupakannya",
+                outlet="Detik",
+                published=base - timedelta(hours=2),
+                date_is_fallback=False,
+                url="https://detik.example/putin",
+            ),
+        ),
+    )
+    update = Story(
+        id=2,
+        headline="Kim Jong Un Tegaskan Dukungan Penuh Rusia dalam Perang Ukraina",
+        summary="Kim Jong Un kembali menegaskan dukungan tanpa syarat kepada Rusia.",
+        published=base - timedelta(days=1),
+        update=True,
+        items=(
+            StoryItem(
+                id=21,
+                source="https://antara.example/kim-lavrov",
+                title="Kim Terima Lavrov di Pyongyang",
+                outlet="Antara",
+                published=base - timedelta(days=1),
+                date_is_fallback=False,
+                url="https://antara.example/kim-lavrov",
+                new=False,
+            ),
+            StoryItem(
+                id=22,
+                source="https://tempo.example/kim-rusia",
+                title="Kim: Korea Utara Dukung Semua Langkah Rusia",
+                outlet="Tempo",
+                published=base - timedelta(hours=3),
+                date_is_fallback=False,
+                url="https://tempo.example/kim-rusia",
+                copies=(
+                    Copy(
+                        source="https://tribun.example/kim",
+                        outlet="Tribun",
+                        url="https://tribun.example/kim",
+                    ),
+                ),
+                new=True,
+            ),
+        ),
+    )
+    hostile = Story(
+        id=3,
+        headline=EVIL_HEADLINE,
+        summary='Ringkasan dengan <b>tag</b> & "kutipan".',
+        published=base - timedelta(days=2),
+        items=(
+            StoryItem(
+                id=31,
+                source="seeds/003_kim.txt",
+                title='Judul <img src=x onerror="alert(1)">',
+                outlet="Jurnalis Berita",
+                published=base - timedelta(days=2),
+                date_is_fallback=True,
+                url="javascript:alert(document.cookie)",
+                copies=(Copy(source="mirror.txt", outlet="Cermin", url="JaVaScRiPt:alert(2)"),),
+            ),
+        ),
+    )
+    return compose(
+        [hostile, update, two_outlets],
+        title="Rusia–Korea Utara: ringkasan berita",
+        language=language,
+        generated_at=GENERATED,
+        excluded=[Excluded(source="seeds/olahraga.txt", reason="off-topic")],
+    )
+
+
+def rendered(language: str = "id", digest: Digest | None = None):
+    return render(digest or make_digest(language), templates_dir=TEMPLATES, tz=TZ)
