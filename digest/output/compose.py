@@ -26,6 +26,7 @@ from datetime import datetime
 
 from digest.models import Copy, Digest, Excluded, Story, StoryItem
 from digest.store.items import ItemRow
+from digest.text import shorten
 
 #: A summary longer than this stops being a summary (characters, spaces included).
 MAX_SUMMARY_CHARS = 450
@@ -331,14 +332,6 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
-
-
-def shorten(text: str, limit: int) -> str:
-    """Shorten at a word boundary, so a summary or preview never ends mid-word."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·,:;")
-    return cut + "…"
 
 
 @dataclass(frozen=True)

@@ -19,24 +19,11 @@ from email.policy import SMTP
 from email.utils import getaddresses
 
 from digest.models import RenderedEmail
+from digest.text import one_line
 
-# Control characters go (line-breaking ones become spaces first), and so do
-# bidirectional overrides, which can make a subject display as something it is not.
-_UNPRINTABLE = {
-    code: (" " if chr(code).isspace() else None) for code in (*range(0x20), *range(0x7F, 0xA0))
-} | {ord(c): None for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}
 _KEY_SAFE = re.compile(r"[A-Za-z0-9._-]+")
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
-
-
-def one_line(text: str) -> str:
-    """``text`` with all whitespace runs (CR, LF, tabs, Unicode breaks) made one space.
-
-    Control characters and bidi overrides are dropped, so the result is safe
-    as a header value and displays as what it says.
-    """
-    return " ".join(text.translate(_UNPRINTABLE).split())
 
 
 def build_message(

@@ -21,7 +21,6 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -29,8 +28,7 @@ from lxml import etree
 from premailer import Premailer
 
 from digest.models import Digest, RenderedEmail, Story, StoryItem
-from digest.output.compose import shorten
-from digest.output.message import one_line
+from digest.text import one_line, safe_href, shorten
 
 SUBJECT_TEMPLATE = "subject.txt.j2"
 HTML_TEMPLATE = "digest.html.j2"
@@ -40,7 +38,6 @@ STRINGS_FILE = "strings.toml"
 #: Mail clients show about this much of the hidden preheader in the inbox list.
 PREHEADER_CHARS = 140
 
-_SAFE_SCHEMES = ("http", "https")
 _INDENT = re.compile(r"\n[ \t]+")
 _CSS_CLASS = re.compile(r"\.([A-Za-z_][\w-]*)")
 
@@ -110,26 +107,6 @@ def digest_to_json(digest: Digest, tz: ZoneInfo) -> dict[str, Any]:
         ],
         "excluded": [{"source": e.source, "reason": e.reason} for e in digest.excluded],
     }
-
-
-def safe_href(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL that is safe to link, else None.
-
-    Anything else (javascript:, data:, relative paths, URLs with spaces or
-    control characters that browsers would quietly strip) is never linked.
-    """
-    if not url:
-        return None
-    url = url.strip()
-    if any(ord(c) <= 0x20 or c in "\x7f\\" for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.netloc:
-        return None
-    return url
 
 
 @lru_cache(maxsize=8)

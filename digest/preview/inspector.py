@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from digest.ingest.topic import Terms, classify, describe
 from digest.models import TopicDecision
-from digest.output.render import safe_href
+from digest.text import safe_href
 
 if TYPE_CHECKING:
     from digest.config import Config

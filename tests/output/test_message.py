@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digest.models import Digest, RenderedEmail
-from digest.output.message import build_message, make_message_id, one_line
+from digest.output.message import build_message, make_message_id
 from digest.output.render import render
+from digest.text import one_line
 
 TZ = ZoneInfo("Asia/Jakarta")
 DATE = datetime(2025, 4, 28, 7, 0, tzinfo=TZ)

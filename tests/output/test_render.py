@@ -19,7 +19,8 @@ from lxml import html as lxml_html
 
 from digest.models import Copy, Digest, Story, StoryItem
 from digest.output.compose import compose
-from digest.output.render import digest_to_json, safe_href
+from digest.output.render import digest_to_json
+from digest.text import safe_href
 from tests.helpers import EVIL_HEADLINE, GENERATED, TEMPLATES, TZ, make_digest, rendered
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
