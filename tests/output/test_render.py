@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 
 from digest.models import Copy, Digest, Story, StoryItem
 from digest.output.compose import compose
-from digest.output.render import digest_to_json
+from digest.output.render import digest_to_json, render
 from digest.text import safe_href
 from tests.helpers import EVIL_HEADLINE, GENERATED, TEMPLATES, TZ, make_digest, rendered
 

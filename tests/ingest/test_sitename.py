@@ -18,7 +18,7 @@ from digest.ingest.sitename import name_key, same_site, site_name, split_title, 
 from digest.ingest.sources.feedparse import parse_feed
 from digest.ingest.sources.feeds import FeedSpec, feed_outlet
 
-FEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-feeds"
+FEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "news-feeds"
 EXPECTED = {
     "AtomTheVerge.xml": ["The Verge"],
     "Rss10Minutos20.xml": ["20minutos.es"],

@@ -41,7 +41,7 @@ from digest.ingest.pagemeta import read_page_meta, strip_site, tree_of
 from digest.ingest.sitename import name_key, split_title
 from digest.ingest.sources.folder import scan_folders
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 PAGES = SHARED / "article-pages"
 SCRAPED_LABELS = SHARED / "scraped-pages" / "labels.json"
 UTC = ZoneInfo("UTC")
