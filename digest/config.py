@@ -97,8 +97,15 @@ class DigestConfig:
 
 @dataclass(frozen=True)
 class TopicConfig:
+    # Keep only the topic's coverage (false: every article is kept and grouped,
+    # for any beat; the terms file still supplies its aliases).
+    enabled: bool = True
     # The topic terms (Russia and North Korea names, aliases); edit without touching code.
     terms: Path = Path("topic.toml")
+    # English–Indonesian news actions and objects (send/kirim, troops/pasukan…)
+    # that story grouping treats as one term; add your own lines to it.
+    # ("" for none).
+    lexicon: Path | None = Path("lexicon.toml")
 
 
 @dataclass(frozen=True)
@@ -110,10 +117,15 @@ class DedupConfig:
     bands: int = 64
     # Estimated shingle Jaccard at or above which an item is a copy of another.
     copy_threshold: float = 0.3
-    # Weighted term similarity at or above which two reports are one event.
-    event_threshold: float = 0.15
-    # Reports of one event are at most this many days apart.
-    event_window_days: int = 3
+    # A report joins the story whose reports it is most like (TF-IDF cosine
+    # with the story's centroid) when that similarity is at least this.
+    event_threshold: float = 0.14
+    # ...and when no other story comes within this much of the best one
+    # (two close candidates: the report stays apart rather than guess).
+    event_ambiguity: float = 0.01
+    # A story stays open this many days after its LATEST report: a follow-up
+    # within it joins the thread; a like event later starts a new story.
+    event_window_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -381,6 +393,8 @@ def _check(config: Config, where: str | None) -> None:
     for name in ("copy_threshold", "event_threshold"):
         if not 0.0 < getattr(dedup, name) <= 1.0:
             fail("must be between 0 and 1", f"[dedup] {name}")
+    if not 0.0 <= dedup.event_ambiguity < 1.0:
+        fail("must be at least 0 and below 1", "[dedup] event_ambiguity")
     if dedup.event_window_days < 0:
         fail("must be zero or more", "[dedup] event_window_days")
     if config.store.keep_days < 1:

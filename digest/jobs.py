@@ -28,7 +28,7 @@ from digest.ingest.sources.events import SourceEvent
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
 from digest.ingest.sources.fetch import Fetcher
 from digest.ingest.sources.folder import FileState, Unchanged, scan_folders, state_of
-from digest.ingest.topic import Terms, load_terms
+from digest.ingest.topic import Terms, load_vocabulary
 from digest.models import (
     Digest,
     Excluded,
@@ -103,9 +103,7 @@ class Pipeline:
         self.clock = clock
         # The HTTP seam for feeds (see digest.ingest.sources.feeds); None: the real one.
         self.fetcher = fetcher
-        self.terms: Terms = load_terms(
-            config.topic.terms, config_path=str(config.path) if config.path else None
-        )
+        self.terms: Terms = load_vocabulary(config)
         self.extractor = FeatureExtractor(config.dedup, self.terms, config.digest.tz)
         self.dedup = Deduplicator(store, self.extractor)
         self.preparer = Preparer(config, self.terms, self.extractor)

@@ -35,12 +35,16 @@ from digest.models import Article, day_number
 
 # Bump when features change meaning: a stored index of another version is rebuilt.
 # 3: shingles of \w+ tokens, 16-bit signature values, CRC-32 band and term keys.
-FEATURE_VERSION = 3
+# 4: lexicon of actions and objects, fact keys (figures, dates) marked by their
+#    lowest bit, story centroids.
+FEATURE_VERSION = 4
 SEED = 1_000_003
 EVENT_TERMS_KEPT = 40  # weighted terms stored per item for verification
 TITLE_WEIGHT = 2
 LEDE_PARAGRAPHS = 2
-NAME_WEIGHT = 2.0
+# Capitalised names (people, places, bodies) tell events of one kind apart:
+# on ECB+ (tuning half) ×3 against ×2 raised B-cubed F1 from 0.87 to 0.90.
+NAME_WEIGHT = 3.0
 # Signature values are stored as their low 16 bits (b-bit MinHash): two
 # different values agree by chance with p = 2⁻¹⁶, which moves an estimated
 # Jaccard by less than 0.0001 and halves the signature (128 × 2 bytes).
@@ -79,6 +83,9 @@ class Features:
     terms: dict[str, float]
     term_keys: tuple[int, ...]
     day: int
+    # False when the publication date is a fallback (unknown): the item is
+    # then matched without a time window (see digest.stories.events).
+    dated: bool = True
 
     def estimated_jaccard(self, other: bytes) -> float:
         return signature_similarity(self.signature, other)
@@ -128,9 +135,24 @@ def band_keys(signature: bytes, bands: int) -> tuple[int, ...]:
     )
 
 
+def is_fact(term: str) -> bool:
+    """A figure ("11000", "2013") or a date the text mentions ("d:2025-04-28")."""
+    return term[:1].isdigit() or term.startswith("d:")
+
+
 def term_key(term: str) -> int:
-    """A stable 32-bit key for an event term (SQLite integers are signed)."""
-    return zlib.crc32(term.encode("utf-8")) - _KEY_OFFSET
+    """A stable 32-bit key for an event term (SQLite integers are signed).
+
+    The lowest bit says whether the term is a fact (:func:`is_fact`), so that
+    a stored vector's figures and dates can be told apart from its words
+    without keeping the words: :func:`fact_key` reads it back.
+    """
+    crc = (zlib.crc32(term.encode("utf-8")) & ~1) | is_fact(term)
+    return crc - _KEY_OFFSET
+
+
+def fact_key(key: int) -> bool:
+    return bool(key & 1)
 
 
 class FeatureExtractor:
@@ -162,6 +184,13 @@ class FeatureExtractor:
         self._dropped = ignored | _stopwords()
         # Alias targets are already one spelling for both languages: not stemmed.
         self._canonical = frozenset(c.replace(" ", "_") for c in terms.aliases.values())
+        # Lexicon words meet after stemming, in either language's stemmer:
+        # "mengirimkan" and "sending" both become "send".
+        self._lexicon: dict[str, str] = {}
+        for word, canonical in terms.lexicon.items():
+            for language in ("en", "id"):
+                self._lexicon.setdefault(_stemmer(language).stemWord(word), canonical)
+            self._lexicon[word] = canonical
 
     @property
     def params(self) -> str:
@@ -188,6 +217,7 @@ class FeatureExtractor:
             terms=terms,
             term_keys=tuple(map(term_key, terms)),
             day=day_number(article.published),
+            dated=not article.date_is_fallback,
         )
 
     def _canonical_tokens(self, text: str, language: str) -> list[str]:
@@ -207,6 +237,8 @@ class FeatureExtractor:
             else:
                 plain.append(token)
         stems: list[str] = _stemmer(language).stemWords(plain)
+        if self._lexicon:
+            stems = list(map(self._lexicon.get, stems, stems))
         return names + stems
 
     def event_terms(self, article: Article) -> dict[str, float]:
@@ -226,12 +258,12 @@ class FeatureExtractor:
         for _ in range(TITLE_WEIGHT):
             counts.update(title)  # Counter.update counts in C
         head = f"{article.title}\n{lede}"
-        days = mentioned_days(head)
+        days = {f"d:{day}" for day in mentioned_days(head)}
         if not article.date_is_fallback:
-            days.add(article.published.astimezone(self.tz).date().isoformat())
+            days.add(f"d:{article.published.astimezone(self.tz).date().isoformat()}")
         for day in days:
-            counts[f"d:{day}"] += TITLE_WEIGHT
-        names = {f"d:{day}" for day in days} | {
+            counts[day] += TITLE_WEIGHT
+        names = days | {
             self._aliases.get(n.lower(), n.lower()).replace(" ", "_") for n in _NAME.findall(head)
         }
         names |= set(_stemmer(language).stemWords(sorted(names)))

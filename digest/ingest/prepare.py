@@ -34,11 +34,13 @@ from digest.config import Config
 from digest.ingest.clean import clean
 from digest.ingest.features import FeatureExtractor, Features
 from digest.ingest.sources.events import SourceEvent
-from digest.ingest.topic import Terms, classify, load_terms
+from digest.ingest.topic import Terms, classify, load_vocabulary
 from digest.models import Article, SourceItem, TopicDecision
 
 log = logging.getLogger(__name__)
 
+# Every article is kept when [topic] enabled = false.
+UNFILTERED = TopicDecision(True, "on-topic", 0.0)
 # Below this many items in one run, items are prepared in process.
 POOL_MIN_ITEMS = 200
 # Items per task sent to a worker (amortises the inter-process round trip),
@@ -66,6 +68,7 @@ class Preparer:
 
     def __init__(self, config: Config, terms: Terms, extractor: FeatureExtractor) -> None:
         self.tz = config.digest.tz
+        self.filter = config.topic.enabled
         self.terms = terms
         self.extractor = extractor
 
@@ -74,7 +77,7 @@ class Preparer:
             article = clean(item, now=now, tz=self.tz)
         except Exception as exc:  # one bad document must not stop the run
             return Prepared(None, None, None, f"{type(exc).__name__}: {exc}")
-        decision = classify(article, self.terms)
+        decision = classify(article, self.terms) if self.filter else UNFILTERED
         features = self.extractor.features(article) if decision.on_topic else None
         return Prepared(article, decision, features)
 
@@ -172,7 +175,7 @@ _worker: Preparer | None = None
 
 def _start_worker(config: Config) -> None:
     global _worker
-    terms = load_terms(config.topic.terms)
+    terms = load_vocabulary(config)
     _worker = Preparer(config, terms, FeatureExtractor(config.dedup, terms, config.digest.tz))
 
 

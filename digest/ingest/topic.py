@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from digest.config import PROJECT_ROOT, Config, TopicConfig
 from digest.errors import ConfigError
 from digest.ingest.language import UNDETERMINED
 from digest.models import Article, TopicDecision
@@ -37,6 +38,9 @@ class Terms:
     # The languages the terms are written in: an article in another language
     # that the terms do not find is excluded with that reason.
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    # From the lexicon (config/lexicon.toml): single words, compared after
+    # stemming, mapped to their canonical English word (phrases join ``aliases``).
+    lexicon: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_russia", _longest_first(self.russia))
@@ -138,6 +142,61 @@ def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
         frozenset(t.strip().lower() for t in ignore),
         tuple(c.strip().lower() for c in languages),
     )
+
+
+def load_lexicon(path: Path, *, config_path: str | None = None) -> dict[str, str]:
+    """Read ``lexicon.toml``: {word or phrase: canonical}; a word under two is an error."""
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"lexicon file {path} does not exist", key="[topic] lexicon", path=config_path
+        ) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the lexicon: {exc}", path=where) from None
+    found: dict[str, str] = {}
+    for table, entries in raw.items():
+        if not isinstance(entries, dict):
+            raise ConfigError("must be a table of word lists", key=f"[{table}]", path=where)
+        for canonical, variants in entries.items():
+            if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+                raise ConfigError(
+                    "must be a list of strings", key=f"[{table}] {canonical}", path=where
+                )
+            target = canonical.strip().lower()
+            for word in (target, *(v.strip().lower() for v in variants)):
+                if found.get(word, target) != target:
+                    raise ConfigError(
+                        f"{word!r} is listed under both {found[word]!r} and {target!r}",
+                        key=f"[{table}] {canonical}",
+                        path=where,
+                    )
+                if word:
+                    found[word] = target
+    return found
+
+
+def load_vocabulary(config: Config) -> Terms:
+    """The topic terms with the lexicon merged in: phrases as aliases, words kept apart.
+
+    Phrases ("uji coba") are matched whole, like the aliases, before
+    stemming; single words are compared after stemming (see
+    :mod:`digest.ingest.features`). An alias of topic.toml wins over the lexicon.
+    """
+    config_path = str(config.path) if config.path else None
+    terms = load_terms(config.topic.terms, config_path=config_path)
+    if config.topic.lexicon is None:
+        return terms
+    path = config.topic.lexicon
+    default = TopicConfig().lexicon
+    if not path.exists() and default is not None and path == config.base_dir.resolve() / default:
+        # The default, absent beside this config file: the lexicon shipped with digest.
+        path = PROJECT_ROOT / "config" / "lexicon.toml"
+    lexicon = load_lexicon(path, config_path=config_path)
+    phrases = {w: c for w, c in lexicon.items() if " " in w and w not in terms.aliases}
+    words = {w: c for w, c in lexicon.items() if " " not in w}
+    return replace(terms, aliases={**phrases, **terms.aliases}, lexicon=words)
 
 
 def classify(article: Article, terms: Terms) -> TopicDecision:

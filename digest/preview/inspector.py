@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 from digest.ingest.topic import Terms, classify, describe
 from digest.models import TopicDecision
+from digest.ingest.features import FeatureExtractor
+from digest.stories.explain import shared_terms
 from digest.text import safe_href
 
 if TYPE_CHECKING:
@@ -46,6 +48,18 @@ def inspect(store: Store, config: Config, terms: Terms) -> dict[str, Any]:
         elif row.story_id is not None and row.on_topic:
             stories.setdefault(row.story_id, []).append(row.id)
     items = [_item(row, terms, tz, copies, stories) for row in rows]
+    by_id = {row.id: row for row in rows}
+    threshold = config.dedup.event_threshold
+    extractor = FeatureExtractor(config.dedup, terms, tz)
+    for item, row in zip(items, rows, strict=True):
+        near = row.story_matched_item
+        joined = near is not None and row.copy_of is None and _story_of(store, near) == row.story_id
+        item["story_joined"] = joined
+        item["story_threshold"] = f"{threshold:.2f}"
+        item["story_near"] = None if joined or row.copy_of is not None else near
+        item["story_near_story"] = _story_of(store, near) if item["story_near"] else None
+        item["story_below"] = (row.story_similarity or 0.0) < threshold
+        item["story_why"] = _why(extractor, row, stories, by_id) if joined else None
     return {
         "counts": store.counts(),
         "limit": ITEM_LIMIT,
@@ -95,6 +109,32 @@ def _item(
         "sent_digest_id": row.sent_digest_id,
         "paragraphs": [p for p in text.split("\n\n") if p.strip()],
         "words": len(text.split()),
+    }
+
+
+# Other reports of a story whose texts are compared with a report's (the newest first).
+WHY_REPORTS = 8
+
+
+def _story_of(store: Store, item_id: int | None) -> int | None:
+    return None if item_id is None else store.items.placement(item_id)[1]
+
+
+def _why(
+    extractor: FeatureExtractor, row: ItemRow, stories: dict[int, list[int]], by_id: dict[int, ItemRow]
+) -> dict[str, Any] | None:
+    """The terms a report shares with the other reports of the story it joined."""
+    if row.text is None:
+        return None
+    others = [
+        by_id[i].to_article()
+        for i in stories.get(row.story_id or -1, [])
+        if i != row.id and by_id[i].text is not None
+    ][:WHY_REPORTS]
+    why = shared_terms(extractor, row.to_article(), others)
+    return {
+        "shared": [{"term": term, "reports": n} for term, n in why.shared],
+        "compared_reports": why.others,
     }
 
 

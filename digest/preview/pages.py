@@ -156,6 +156,8 @@ class Preview:
             return self.archive_page()
         if path == "/inspect":
             return self.inspect_page()
+        if path == "/inspect.json":
+            return self.inspect_data()
         if path == "/favicon.ico":
             return self.static("favicon.svg")
         if path.startswith("/static/"):
@@ -256,6 +258,13 @@ class Preview:
         with self._pipeline(ingest=True) as pipeline:
             data = inspect(pipeline.store, pipeline.config, pipeline.terms)
         return self._page("inspect.html.j2", version, "inspect", **data)
+
+    def inspect_data(self) -> Response:
+        """The inspector's data as JSON: every item's placement and why (shared terms, score)."""
+        with self._pipeline(ingest=True) as pipeline:
+            data = inspect(pipeline.store, pipeline.config, pipeline.terms)
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+        return Response(body, "application/json", csp=DATA_CSP)
 
     def static(self, name: str) -> Response:
         """A file of templates/preview/static, or 404: nothing else on disk is reachable."""

@@ -12,7 +12,8 @@ The schema is versioned by named migrations, applied in order and recorded in
 
 :class:`Store` holds one repository per concern, as members: ``items``
 (items, stories, skipped sources), ``index`` (the dedup index and retention),
-``outbox`` (digests), ``feeds`` and ``service`` (the service's state). Each
+``outbox`` (digests), ``feeds`` and ``service`` (the service's state),
+``story_index`` (story centroids). Each
 owns its row types. Only this package speaks SQL.
 """
 
@@ -30,6 +31,7 @@ from digest.store.items import Items
 from digest.store.migrations import applied_migrations, migrate
 from digest.store.outbox import FAILED, PENDING, SENT, Outbox
 from digest.store.service_state import ServiceState
+from digest.store.stories import StoryIndex
 
 
 class Store:
@@ -51,6 +53,7 @@ class Store:
         self.outbox = Outbox(self.db)
         self.feeds = Feeds(self.db)
         self.service = ServiceState(self.db)
+        self.story_index = StoryIndex(self.db)
 
     @property
     def path(self) -> Path:

@@ -51,15 +51,22 @@ def _lsh_sql(keys: int) -> str:
     )
 
 
+# The event index's day for items whose date is unknown (a fallback): far
+# below any real day, so that a dated item's window never reaches it and the
+# bucket is searched on its own (see :meth:`IndexTables.event_candidates`).
+UNDATED_DAY = -(1 << 30)
+
+
 @lru_cache(maxsize=64)
-def _event_sql(terms: int) -> str:
+def _event_sql(parts: int) -> str:
     part = (
         "SELECT item_id FROM (SELECT item_id FROM event_terms "
-        f"WHERE term = ? AND day BETWEEN ? AND ? LIMIT {EVENT_ROWS_PER_TERM})"
+        "WHERE term = ? AND day BETWEEN ? AND ? ORDER BY day DESC "
+        f"LIMIT {EVENT_ROWS_PER_TERM})"
     )
     return (
         "SELECT item_id, COUNT(*) AS shared FROM ("
-        + " UNION ALL ".join([part] * terms)
+        + " UNION ALL ".join([part] * parts)
         + ") GROUP BY item_id ORDER BY shared DESC, item_id LIMIT ?"
     )
 
@@ -142,15 +149,20 @@ class Index:
     # -- events: terms by day, TF-IDF vectors ------------------------------------
 
     def event_candidates(
-        self, terms: Sequence[int], day_from: int, day_to: int, *, limit: int
+        self, terms: Sequence[int], ranges: Sequence[tuple[int, int]], *, limit: int
     ) -> dict[int, int]:
-        """The ``limit`` items within the day window sharing most index terms: {id: shared}."""
-        if not terms:
+        """The ``limit`` items within the day ranges sharing most index terms: {id: shared}.
+
+        One statement: per term and range one range search of the primary
+        key, newest days first, capped at ``EVENT_ROWS_PER_TERM`` rows.
+        """
+        if not terms or not ranges:
             return {}
         params: list[int] = []
         for term in terms:
-            params += (term, day_from, day_to)
-        return dict(self._db.execute(_event_sql(len(terms)), (*params, limit)))
+            for day_from, day_to in ranges:
+                params += (term, day_from, day_to)
+        return dict(self._db.execute(_event_sql(len(terms) * len(ranges)), (*params, limit)))
 
     def event_vectors(self, ids: Iterable[int]) -> dict[int, tuple[array[int], array[float]]]:
         """Stored unit TF-IDF vectors: {item_id: (term keys, weights)}, as packed arrays."""
@@ -221,13 +233,21 @@ class Index:
         keys = array(KEY_TYPE, row[0]).tolist()
         return keys, keys[: row[1]]
 
+    def _index_day(self, item_id: int) -> int | None:
+        """The day an item's event terms are indexed under (``UNDATED_DAY`` without a date)."""
+        row = self._db.execute(
+            "SELECT CASE WHEN date_is_fallback THEN ? ELSE day END FROM items WHERE id = ?",
+            (UNDATED_DAY, item_id),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def move_event_index(self, old: int, new: int, day: int) -> None:
         """Hand an original's place in the event index to the item that replaced it."""
         entry = self._event_entry(old)
         if entry is None:
             return
         indexed = entry[1]
-        old_day = self._db.execute("SELECT day FROM items WHERE id = ?", (old,)).fetchone()[0]
+        old_day = self._index_day(old)
         self._db.executemany(
             "DELETE FROM event_terms WHERE term = ? AND day = ? AND item_id = ?",
             [(k, old_day, old) for k in indexed],
@@ -258,7 +278,7 @@ class Index:
         entry = self._event_entry(item_id)
         if entry is not None:
             keys, indexed = entry
-            day = self._db.execute("SELECT day FROM items WHERE id = ?", (item_id,)).fetchone()
+            day = self._index_day(item_id)
             self._db.executemany(
                 "UPDATE term_df SET df = df - 1 WHERE term = ?", [(k,) for k in keys]
             )
@@ -272,7 +292,7 @@ class Index:
             if day is not None:
                 self._db.executemany(
                     "DELETE FROM event_terms WHERE term = ? AND day = ? AND item_id = ?",
-                    [(k, day[0], item_id) for k in indexed],
+                    [(k, day, item_id) for k in indexed],
                 )
             self._db.execute("DELETE FROM event_vectors WHERE item_id = ?", (item_id,))
         self._db.executemany(
@@ -282,7 +302,14 @@ class Index:
 
     def reset_index(self) -> list[int]:
         """Empty both indexes (after a change of parameters); return the items to re-index."""
-        for table in ("signatures", "lsh", "event_terms", "event_vectors", "term_df"):
+        for table in (
+            "signatures",
+            "lsh",
+            "event_terms",
+            "event_vectors",
+            "term_df",
+            "story_vectors",
+        ):
             self._db.execute(f"DELETE FROM {table}")
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('event_docs', '0')")
         return [
@@ -368,6 +395,10 @@ class Index:
                 [(i, e.terms, e.weights, e.indexed) for i, e in zip(ids, batch, strict=True)],
             )
             db.executemany(
+                "INSERT INTO story_vectors VALUES (?, ?, ?, 1, ?)",
+                [(story + n, e.terms, e.weights, e.day) for n, e in enumerate(batch)],
+            )
+            db.executemany(
                 "INSERT INTO lsh_load VALUES (?, ?)",
                 [(k, i) for i, e in zip(ids, batch, strict=True) for k in e.lsh_keys],
             )
@@ -416,6 +447,11 @@ class Index:
             "lsh_candidates": (_lsh_sql(2), (1, 2, 30)),
             "signatures": ("SELECT item_id, sig FROM signatures WHERE item_id IN (?, ?)", (1, 2)),
             "event_candidates": (_event_sql(2), (1, 0, 9, 2, 0, 9, 30)),
+            "story_of": ("SELECT id, story_id FROM items WHERE id IN (?, ?)", (1, 2)),
+            "story_vectors": (
+                "SELECT story_id, terms, weights FROM story_vectors WHERE story_id IN (?, ?)",
+                (1, 2),
+            ),
             "event_vectors": (
                 "SELECT item_id, terms, weights FROM event_vectors WHERE item_id IN (?, ?)",
                 (1, 2),

@@ -160,6 +160,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX items_unpruned ON items(first_seen) WHERE text IS NOT NULL;
         """,
     ),
+    (
+        # Story centroids (see digest.store.stories): a report is compared
+        # with a story as a whole. Derived data, rebuilt with the index.
+        "0005_story_vectors",
+        """
+        CREATE TABLE story_vectors (
+            story_id INTEGER PRIMARY KEY,
+            terms BLOB NOT NULL,
+            weights BLOB NOT NULL,
+            reports INTEGER NOT NULL,
+            latest_day INTEGER
+        );
+        """,
+    ),
 ]
 
 

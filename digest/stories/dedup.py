@@ -11,17 +11,21 @@ words edited, shingle Jaccard falls to 0.3–0.6, hence a low threshold and
 many bands (64 bands of 2 rows find a pair at Jaccard 0.3 with p ≈ 0.998),
 with verification weeding out the chance candidates.
 
-**Events.** Independent reports of one event share little wording but the
-same names, places, figures and dates. Each item gets a weighted term vector
-(aliases mapped to one name across Indonesian and English, figures
-normalised, words stemmed, stop words and the topic's ever-present names
-dropped; headline and lede only, headline and capitalised names weighted up,
-dates mentioned as terms); its strongest terms go into an
-index keyed by (term, day). A new item's candidates are the items within
-``event_window_days`` sharing an index term; the best by TF-IDF cosine at or
-above ``event_threshold`` decides its story. Each stored vector is kept
-TF-IDF-weighted and normalised as of when it was indexed, so that comparing
-needs the document frequencies of the new item's terms only.
+**Stories.** Independent reports of one event share little wording but the
+same names, places, figures, dates and action. Each item gets a weighted term
+vector (aliases and the lexicon map English and Indonesian to one term,
+figures normalised, words stemmed, stop words and the topic's ever-present
+names dropped; headline and lede only, headline and capitalised names weighted
+up, dates as terms); its strongest terms go into an index keyed by (term,
+day), items without a known date under a day of their own. A new item's
+candidates are the items sharing index terms within ``event_window_days`` of
+its day (so a story stays open that long after its latest report) plus the
+undated ones; their **stories** are then compared as wholes, by the cosine of
+the item's TF-IDF vector (IDF squared) with each story's centroid, and
+:mod:`digest.stories.events` decides: the best story at or above
+``event_threshold`` unless another comes within ``event_ambiguity``. Each
+stored vector is kept weighted and normalised as of when it was indexed, so
+comparing needs the document frequencies of the new item's terms only.
 
 Either way the work per new item is a bounded number of indexed lookups (a
 handful of statements, each capped): it does not grow with the number of
@@ -53,6 +57,9 @@ from digest.ingest.features import (
     words,
 )
 from digest.store import Store
+from digest.store.index import UNDATED_DAY
+from digest.store.stories import Centroid
+from digest.stories.events import Decision, decide, score_story
 
 __all__ = [
     "FEATURE_VERSION",
@@ -78,6 +85,11 @@ EVENT_TERMS_INDEXED = 12  # of an item's terms, the strongest, indexed for candi
 # cases and within the top 15 in 99%; verifying fewer halves the main cost.
 EVENT_CANDIDATES_VERIFIED = 15
 COPY_CANDIDATES_VERIFIED = 30
+# Inverse document frequency squared: a term in few reports (a name, a
+# place) must outweigh the words every report of a kind shares. On ECB+
+# (tuning half) B-cubed precision rose from 0.81 to 0.89 at equal recall.
+IDF_POWER = 2
+MAX_DAY = 1 << 30  # beyond any real day: an undated item's window is unbounded
 # A copy must predate its match by this much to take over as the original.
 ORIGINAL_MARGIN = timedelta(hours=1)
 
@@ -144,7 +156,7 @@ class Deduplicator:
         df, docs = self.store.index.document_frequencies(keys)
         found, log, total = df.get, math.log, docs + 1
         weights = [
-            weight * (log(total / (found(key, 0) + 1)) + 1.0)
+            weight * (log(total / (found(key, 0) + 1)) + 1.0) ** IDF_POWER
             for key, weight in zip(keys, features.terms.values(), strict=True)
         ]
         norm = math.sqrt(sum(w * w for w in weights)) or 1.0
@@ -156,35 +168,66 @@ class Deduplicator:
             keys=keys,
         )
 
-    def find_event(
-        self, features: Features, weighted: _Weighted, *, exclude: int
-    ) -> tuple[int, float] | None:
-        """The stored report of the same event most like this one, if any."""
-        if not features.terms:
-            return None
+    def window(self, features: Features) -> list[tuple[int, int]]:
+        """The event index's day ranges to search for this item's candidates.
+
+        A dated item: its window (a story stays open ``event_window_days``
+        after any of its reports, hence after its latest) and the bucket of
+        undated items. An undated item: every day, newest first.
+        """
+        if not features.dated:
+            return [(UNDATED_DAY, MAX_DAY)]
         window = self.config.event_window_days
+        return [(features.day - window, features.day + window), (UNDATED_DAY, UNDATED_DAY)]
+
+    def find_story(
+        self, features: Features, weighted: _Weighted, *, exclude: int
+    ) -> tuple[Decision, dict[int, Centroid], int | None]:
+        """Decide the story of a new report: (decision, candidate centroids, best member).
+
+        A bounded number of statements: candidate items (one), their
+        stories (one), the stories' centroids (one), the candidates' vectors
+        (one, to name the member most like the report).
+        """
+        if not features.terms:
+            return Decision(None, None, "no event terms"), {}, None
         shared = self.store.index.event_candidates(
-            weighted.indexed,
-            features.day - window,
-            features.day + window,
-            limit=EVENT_CANDIDATES_VERIFIED + 1,
+            weighted.indexed, self.window(features), limit=EVENT_CANDIDATES_VERIFIED + 1
         )
         shared.pop(exclude, None)
-        if not shared:
-            return None
         best = sorted(shared, key=lambda i: (-shared[i], i))[:EVENT_CANDIDATES_VERIFIED]
+        index = self.store.story_index
+        stories = index.stories_of(best)
+        centroids = index.centroids(set(stories.values()))
         scored = [
-            (cosine(weighted.vector, keys, weights), item_id)
-            for item_id, (keys, weights) in self.store.index.event_vectors(best).items()
+            score_story(weighted.vector, story, centroid) for story, centroid in centroids.items()
         ]
-        scored = [s for s in scored if s[0] >= self.config.event_threshold]
-        if not scored:
-            return None
-        similarity, item_id = max(scored, key=lambda s: (s[0], -s[1]))
-        return item_id, similarity
+        decision = decide(
+            scored, threshold=self.config.event_threshold, ambiguity=self.config.event_ambiguity
+        )
+        member = None
+        if decision.best is not None:
+            members = [i for i in best if stories.get(i) == decision.best.story_id]
+            vectors = self.store.index.event_vectors(members)
+            member = max(
+                members,
+                key=lambda i: (
+                    (cosine(weighted.vector, *vectors[i]), -i) if i in vectors else (-1, -i)
+                ),
+                default=None,
+            )
+        return decision, centroids, member
 
     def unindex(self, item_id: int) -> None:
-        """Remove an item's index rows (before it is re-placed after a change)."""
+        """Remove an item's index rows and its share of its story (before it is re-placed)."""
+        copy_of, story = self.store.items.placement(item_id)
+        vectors = self.store.index.event_vectors([item_id])
+        if copy_of is None and story is not None and item_id in vectors:
+            index = self.store.story_index
+            centroid = index.centroids([story]).get(story)
+            if centroid is not None:
+                terms, weights = vectors[item_id]
+                index.save(story, centroid.removed(dict(zip(terms, weights, strict=True))))
         signature, _ = self.store.index.index_entry(item_id)
         keys = band_keys(signature, self.config.bands) if signature else ()
         self.store.index.remove_from_index(item_id, keys)
@@ -221,7 +264,7 @@ class Deduplicator:
                     matched_item=None,
                 )
                 store.items.set_copy_similarity(root, similarity)
-                store.index.move_event_index(root, item_id, features.day)
+                store.index.move_event_index(root, item_id, self._index_day(features))
                 return Placement(None, None, story, None, root)
             store.items.set_placement(
                 item_id,
@@ -233,24 +276,36 @@ class Deduplicator:
             )
             return Placement(root, similarity, story, None, original)
         weighted = self.weigh(features)
-        event = self.find_event(features, weighted, exclude=item_id)
-        if event is not None:
-            matched, similarity = event
-            story = store.items.placement(matched)[1] or store.items.new_story()
-        else:
-            matched, similarity, story = None, None, store.items.new_story()  # type: ignore[assignment]
+        decision, centroids, member = self.find_story(features, weighted, exclude=item_id)
+        matched: int | None = None
+        score: float | None = None
+        if decision.best is not None:
+            # Joined or not, the closest story's report and score are kept:
+            # the inspector shows why a report stayed apart, too.
+            matched, score = member, decision.best.score
+        story = decision.story_id if decision.story_id is not None else store.items.new_story()
+        if features.terms:
+            centroid = centroids.get(story, Centroid({}, 0, None))
+            day = features.day if features.dated else None
+            store.story_index.save(story, centroid.added(weighted.vector, day))
         store.items.set_placement(
             item_id,
             copy_of=None,
             copy_similarity=None,
             story_id=story,
-            story_similarity=similarity,
+            story_similarity=score,
             matched_item=matched,
         )
         if features.terms:
-            store.index.add_event_terms(item_id, features.day, weighted.vector, weighted.indexed)
+            store.index.add_event_terms(
+                item_id, self._index_day(features), weighted.vector, weighted.indexed
+            )
             store.index.add_document_terms(weighted.keys)
-        return Placement(None, None, story, similarity, matched)
+        return Placement(None, None, story, score, matched)
+
+    @staticmethod
+    def _index_day(features: Features) -> int:
+        return features.day if features.dated else UNDATED_DAY
 
     def _is_older(self, published: datetime, root: int) -> bool:
         rows = self.store.items.rows([root])

@@ -253,14 +253,14 @@ def probe(db: str, probes: str, prefix: str, truth: str) -> dict:
 
 
 def count_statements(pipeline: Pipeline, prepared: list) -> float:
-    """Statements one match runs (copy and event lookups), averaged over stored probes."""
+    """Statements one match runs (copy and story lookups), averaged over stored probes."""
     dedup, store = pipeline.dedup, pipeline.store
     features = [p.features for p in prepared if p.features is not None]
     before = store.queries
     with store.counting_queries():
         for f in features:
             dedup.find_original(f, exclude=0)
-            dedup.find_event(f, dedup.weigh(f), exclude=0)
+            dedup.find_story(f, dedup.weigh(f), exclude=0)
     return (store.queries - before) / max(1, len(features))
 
 

@@ -172,8 +172,22 @@ def test_inspector_explains_every_item_and_skip(config: Config, serve, tmp_path:
     assert copy.copy_of == items[seed.name].id
     assert f'<a href="#item-{copy.copy_of}">#{copy.copy_of}</a> (similarity 1.00' in inspector
     assert "excluded: off-topic" in inspector and "no Russian angle" in inspector
-    joined = next(r for r in items.values() if r.story_similarity is not None)
-    assert f"(similarity {joined.story_similarity:.2f})" in inspector
+    by_id = {r.id: r for r in items.values()}
+    joined = next(
+        r
+        for r in items.values()
+        if r.copy_of is None
+        and r.story_matched_item is not None
+        and by_id[r.story_matched_item].story_id == r.story_id
+    )
+    assert f"(score {joined.story_similarity:.2f}, its closest report" in inspector
+    # Why it joined: the terms it shares with the story's other reports (seeds 000 and 004).
+    data = json.loads(get(server, "/inspect.json")[2])
+    why = next(i for i in data["items"] if i["id"] == joined.id)["story_why"]
+    shared = [s["term"] for s in why["shared"]]
+    assert "troops" in shared and "date 2025-04-28" in shared
+    assert why["compared_reports"] == 1
+    assert "shared terms:" in inspector and '<span class="tag">troops</span>' in inspector
     assert "date from file time" in inspector
     assert "kosong.txt" in inspector and "empty" in inspector
     assert "Cleaned text (" in inspector

@@ -58,7 +58,13 @@ def test_every_lookup_of_matching_searches_an_index(tmp_path: Path) -> None:
         plans = store.index.index_plans()
     assert set(plans) >= {"lsh_candidates", "signatures", "event_candidates", "stale_items"}
     for name, steps in plans.items():
-        tables = [s for s in steps if any(f" {t} " in f" {s} " for t in (*INDEX_TABLES, "i", "s"))]
+        tables = [
+            s
+            for s in steps
+            if any(
+                f" {t} " in f" {s} " for t in (*INDEX_TABLES, "story_vectors", "items", "i", "s")
+            )
+        ]
         assert tables, name
         for step in tables:
             assert step.startswith("SEARCH"), f"{name}: {step}"

@@ -296,3 +296,15 @@ def test_matching_one_item_costs_the_same_against_50_and_2000_stored(tmp_path, e
     assert placements[0] == placements[1] == [(7, 7), (None, 11), (None, None)]
     assert statements[0] == statements[1]
     assert rows[0] == rows[1] <= COPY_CANDIDATES_VERIFIED * 3
+
+
+def test_a_report_without_a_date_is_matched_on_any_day(store, extractor) -> None:
+    """An undated report (fallback date: when it was read) still finds its story, both ways."""
+    undated = replace(ENGLISH, published=NOW, date_is_fallback=True)
+    _, first = _place(store, extractor, INDONESIAN)
+    _, second = _place(store, extractor, undated)
+    assert second.story_id == first.story_id
+    with Store(store.path.parent / "other.sqlite") as other:
+        _, first = _place(other, extractor, undated)
+        _, second = _place(other, extractor, INDONESIAN)
+        assert second.story_id == first.story_id

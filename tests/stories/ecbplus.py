@@ -1,0 +1,76 @@
+"""Ingest an ECB+ rendering through the real pipeline into a real SQLite store and score it.
+
+The topic filter is off (``[topic] enabled = false``): ECB+ is general news.
+Used by ``tests/stories/test_ecbplus.py`` and by ``python -m tests.stories``
+(which also prints the odd/even-topic split used to check the calibration).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from digest.config import load_config
+from digest.jobs import open_pipeline
+from tests.helpers import ROOT, fixed_clock
+from tests.stories.score import Scores, score
+
+
+def run(
+    corpus: Path,
+    rendering: str,
+    workdir: Path,
+    *,
+    dedup: Mapping[str, object] | None = None,
+    files: set[str] | None = None,
+) -> dict[str, int]:
+    """{file name: story id} after ingesting ``corpus/rendering`` (only ``files`` if given)."""
+    folder = corpus / rendering
+    if files is not None:
+        folder = workdir / "articles"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            (folder / name).write_bytes((corpus / rendering / name).read_bytes())
+    overrides = "".join(f"{k} = {json.dumps(v)}\n" for k, v in (dedup or {}).items())
+    config_file = workdir / "digest.toml"
+    config_file.write_text(
+        f'[sources]\nfolders = ["{folder}"]\n'
+        f'[store]\npath = "{workdir / "digest.sqlite"}"\n'
+        f'[topic]\nenabled = false\nterms = "{ROOT / "config" / "topic.toml"}"\n'
+        f'lexicon = "{ROOT / "config" / "lexicon.toml"}"\n'
+        "[ingest]\nworkers = 1\n"
+        f"[dedup]\n{overrides}",
+        encoding="utf-8",
+    )
+    pipeline = open_pipeline(load_config(config_file), clock=fixed_clock)
+    try:
+        pipeline.ingest_folders()
+        rows = pipeline.store.items.all_items(limit=100_000)
+    finally:
+        pipeline.store.close()
+    return {Path(row.source).name: row.story_id for row in rows if row.story_id is not None}
+
+
+def gold(corpus: Path, rendering: str) -> dict[str, dict[str, object]]:
+    data: dict[str, dict[str, object]] = json.loads(
+        (corpus / f"{rendering}.gold.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def evaluate(
+    corpus: Path,
+    rendering: str,
+    workdir: Path,
+    *,
+    dedup: Mapping[str, object] | None = None,
+    topics: set[int] | None = None,
+) -> Scores:
+    labels = gold(corpus, rendering)
+    if topics is not None:
+        labels = {f: v for f, v in labels.items() if v["topic"] in topics}
+    stories = run(
+        corpus, rendering, workdir, dedup=dedup, files=None if topics is None else set(labels)
+    )
+    return score(stories, {f: v["gold"] for f, v in labels.items()})
