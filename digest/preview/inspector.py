@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from digest.ingest.features import FeatureExtractor
 from digest.ingest.topic import Terms, classify, describe
 from digest.models import TopicDecision
-from digest.ingest.features import FeatureExtractor
 from digest.stories.explain import shared_terms
 from digest.text import safe_href
 
@@ -121,7 +121,10 @@ def _story_of(store: Store, item_id: int | None) -> int | None:
 
 
 def _why(
-    extractor: FeatureExtractor, row: ItemRow, stories: dict[int, list[int]], by_id: dict[int, ItemRow]
+    extractor: FeatureExtractor,
+    row: ItemRow,
+    stories: dict[int, list[int]],
+    by_id: dict[int, ItemRow],
 ) -> dict[str, Any] | None:
     """The terms a report shares with the other reports of the story it joined."""
     if row.text is None:
