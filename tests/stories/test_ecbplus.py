@@ -19,7 +19,7 @@ from tests.helpers import shared_or_skip
 from tests.stories.ecbplus import evaluate
 from tests.stories.score import score
 
-# Measured 2026-11-30 (README, "How stories are decided"): sameday 0.826, realdates 0.906.
+# Measured 2026-11-30 (README, "How deduplication decides"): sameday 0.825, realdates 0.906.
 FLOORS = {"sameday": 0.80, "realdates": 0.88}
 
 
