@@ -1,1 +1,1 @@
-"""Tests of digest/stories, and the story-grouping evaluation on ECB+ (``python -m tests.stories``)."""
+"""Tests of digest/stories, and the ECB+ story-grouping evaluation (python -m tests.stories)."""
