@@ -138,6 +138,33 @@ def build(config: Config, out: str | None, fmt: str, include_sent: bool) -> None
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object per file and line.",
+)
+@command
+def inspect(config: Config, paths: tuple[Path, ...], fmt: str) -> None:
+    """Show what the clean stage understands of each file (or folder); changes nothing.
+
+    Headline, outlet, publication date and where it came from, language, link,
+    main text, every dropped line with the rule that dropped it, and the topic
+    decision with its reason (the topic does not filter here).
+    """
+    from datetime import UTC, datetime
+
+    from digest.ingest.inspect import Inspector
+
+    inspector = Inspector(config, now=datetime.now(UTC))
+    for found in inspector.paths(paths):
+        click.echo(found.to_json() if fmt == "json" else found.to_text())
+
+
+@main.command()
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; change nothing.")
 @command
 def send(config: Config, dry_run: bool) -> None:

@@ -28,6 +28,7 @@ from digest.ingest.sources.events import SourceEvent
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
 from digest.ingest.sources.fetch import Fetcher
 from digest.ingest.sources.folder import FileState, Unchanged, scan_folders, state_of
+from digest.ingest.templates import counted_as
 from digest.ingest.topic import Terms, load_vocabulary
 from digest.models import (
     Digest,
@@ -106,7 +107,7 @@ class Pipeline:
         self.terms: Terms = load_vocabulary(config)
         self.extractor = FeatureExtractor(config.dedup, self.terms, config.digest.tz)
         self.dedup = Deduplicator(store, self.extractor)
-        self.preparer = Preparer(config, self.terms, self.extractor)
+        self.preparer = Preparer(config, self.terms, self.extractor, store.templates)
         self._pruned_at: datetime | None = None
         self._check_index()
 
@@ -265,6 +266,9 @@ class Pipeline:
             )
             return
         self.store.items.clear_skip(item.source)
+        # Count the page's short lines for its site, so that what the site
+        # repeats is known as template from its next page on.
+        self.store.templates.add(prepared.site, counted_as(item), prepared.template_keys)
         existing = self.store.items.item_id(item.source)
         if existing is not None:
             self.dedup.unindex(existing)

@@ -44,3 +44,13 @@ def browser():
             yield launched
         finally:
             launched.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Print the quality figures the corpus tests measured (tests/quality.py)."""
+    from tests.quality import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.section("extraction quality")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

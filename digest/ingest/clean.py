@@ -15,6 +15,7 @@ site usually names and dates itself only in its chrome.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -31,77 +32,22 @@ from digest.ingest.extract import (
     site_key,
     split_lines,
 )
+from digest.ingest.templates import NO_TEMPLATES, TemplateLookup
+from digest.ingest.textread import read_text
+from digest.ingest.vocabulary import (
+    BYLINE_WORDS,
+    CHANNEL_WORDS,
+    COMMENT_FORM,
+    COPYRIGHT,
+    CTA_WORDS,
+    CUE_WORDS,
+    FEED_FOOTER,
+    IMAGE_WORDS,
+    NAV_WORDS,
+    READ_ALSO,
+    SLOGAN_WORDS,
+)
 from digest.models import Article, SourceItem
-
-# --- Vocabulary (Indonesian and English; lower case) -------------------------
-
-# Verbs and nouns of a call to action aimed at the reader.
-CTA_WORDS = frozenset(
-    "join gabung bergabung gabunglah download unduh subscribe subscribed subscriber "
-    "subscribers subscription berlangganan langganan follow ikuti klik click tap install "
-    "instal signup share bagikan tweet submit kirimkan dapatkan".split()
-)
-# Channels a promo points to.
-CHANNEL_WORDS = frozenset(
-    "whatsapp wa telegram tele channel saluran grup group facebook fb twitter instagram ig "
-    "youtube tiktok linkedin pinterest reddit newsletter newsletters buletin email apk app "
-    "apps aplikasi playstore appstore ios android notifikasi notification notifications "
-    "podcast rss".split()
-)
-# Words that address the reader ("you", "ayo", "silakan"): a CTA in a longer line
-# is a promo only with one of these, since news sentences also "join" and "follow".
-CUE_WORDS = frozenset(
-    "you your yours our us anda kamu kalian yuk ayo mari silakan silahkan segera jangan "
-    "gratis free please never miss ketinggalan".split()
-)
-# Words of site navigation: a short line made only of these is a menu.
-NAV_WORDS = frozenset(
-    "home homepage beranda search cari pencarian menu login masuk logout register daftar "
-    "contact kontak about tentang kami us privacy policy kebijakan privasi terms syarat "
-    "ketentuan sitemap redaksi pedoman media siber disclaimer karir careers advertise iklan "
-    "index indeks back kembali next previous prev selanjutnya sebelumnya more lainnya "
-    "tag tags topik kategori category skip close tutup print cetak copy link salin tautan "
-    "advertisement ads ad sponsored iklan scroll continue lanjutkan".split()
-)
-# Words that mark an image credit when they open a short line.
-IMAGE_WORDS = frozenset(
-    "foto photo photos image images gambar ilustrasi illustration credit credits kredit "
-    "caption keterangan dok dokumentasi picture pictures".split()
-)
-# First words of a byline ("By …", "Penulis: …") or role words that stand alone.
-BYLINE_WORDS = frozenset(
-    "by oleh penulis editor reporter wartawan jurnalis author written posted ditulis "
-    "kontributor penyunting redaktur admin writer".split()
-)
-# Openers of a link to another article ("Baca juga: …", "Read more: …").
-READ_ALSO = (
-    r"baca juga|baca pula|lihat juga|simak juga|cek juga|baca selengkapnya|baca berita|"
-    r"artikel terkait|berita terkait|berita lainnya|artikel lainnya|tonton juga|"
-    r"read more|read also|also read|see also|related(?: posts?| articles?| stories| news)?|"
-    r"more stories|more from|you may also like|you might also like|recommended|"
-    r"don'?t miss|further reading|most read|popular posts|terpopuler|rekomendasi"
-)
-# Comment forms and comment counts (a site's comment section starts here).
-COMMENT_FORM = (
-    r"leave a (?:reply|comment)|post a comment|add a comment|cancel reply|"
-    r"your email address will not be published|required fields are marked|"
-    r"save my name, email|comments? (?:are|is) closed|must be logged in to post|"
-    r"tinggalkan (?:balasan|komentar)|batalkan balasan|tulis komentar|"
-    r"alamat email anda tidak akan dipublikasikan|ruas yang wajib ditandai|"
-    r"kolom yang wajib|simpan nama, email|^\d+ (?:comments?|komentar|tanggapan)$"
-)
-# A feed's footer pointing back to the site ("The post … appeared first on …").
-FEED_FOOTER = (
-    r"^(?:the post|artikel|postingan|tulisan)\b.{1,300}\b"
-    r"(?:appeared first on|pertama kali (?:muncul|tampil|terbit) di|muncul pertama kali di)"
-)
-# Words of a site's self-description in a closing sentence ("hanya ada di …").
-SLOGAN_WORDS = frozenset("hanya cuma selalu setiap only always every informasi berita".split())
-# Copyright and platform footers.
-COPYRIGHT = (
-    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|hak cipta|dilindungi undang|"
-    r"powered by|proudly powered|theme by"
-)
 
 _READ_ALSO_RE = re.compile(rf"^(?:{READ_ALSO})\b", re.IGNORECASE)
 _FEED_FOOTER_RE = re.compile(FEED_FOOTER, re.IGNORECASE)
@@ -175,22 +121,43 @@ COPYRIGHT_WORDS = 25
 LABELLED_WORDS = 30
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """The clean stage's full answer: the article, every dropped line and why, and the site.
+
+    ``site`` and ``template_keys`` are what the main process counts as the
+    site's template lines once the item is stored (empty for HTML and feeds).
+    """
+
+    article: Article
+    dropped: tuple[tuple[str, str], ...] = ()
+    site: str = ""
+    template_keys: tuple[int, ...] = ()
+
+
 def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
     """Strip site chrome from ``item`` and read its headline, outlet, date and language."""
-    if item.is_html:
-        page = extract_html(item.body, url=item.url, fragment=item.kind == "feed")
-    else:
-        page = Extracted(text=item.body)
-    lines = split_lines(page.text, wrapped=not item.is_html)
+    return clean_page(item, now=now, tz=tz).article
+
+
+def clean_page(
+    item: SourceItem, *, now: datetime, tz: ZoneInfo, templates: TemplateLookup = NO_TEMPLATES
+) -> Cleaned:
+    """:func:`clean`, with the lines it dropped and the rule that dropped each."""
+    if not item.is_html:
+        return _clean_text(item, now=now, tz=tz, templates=templates)
+    page = extract_html(item.body, url=item.url, fragment=item.kind == "feed")
+    lines = split_lines(page.text, wrapped=False)
     outlet = outlet_for(item, page)
     reasons = [_line_chrome(line) for line in lines]
     title, head_index = _headline(item, page, lines, reasons)
     published, published_from = publication_date(item, page, now=now, tz=tz)
-    paragraphs = strip_chrome(lines, reasons, title=title, outlet=outlet, start=head_index)
+    why = strip_chrome(lines, reasons, title=title, outlet=outlet, start=head_index)
+    paragraphs = _kept(lines, why, outlet)
     text = "\n\n".join(paragraphs)
     if not title:
         title = _first_sentence(paragraphs[0]) if paragraphs else outlet
-    return Article(
+    article = Article(
         source=item.source,
         kind=item.kind,
         title=" ".join(title.split()),
@@ -206,6 +173,46 @@ def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
         guid=item.guid,
         published_from=published_from,
     )
+    return Cleaned(article, _dropped(lines, why))
+
+
+def _clean_text(
+    item: SourceItem, *, now: datetime, tz: ZoneInfo, templates: TemplateLookup
+) -> Cleaned:
+    """The plain-text path: the page read by :func:`digest.ingest.textread.read_text`."""
+    page = read_text(item, _line_chrome, now=now, tz=tz, templates=templates)
+    lines, title = page.lines, page.title
+    start, end = page.body
+    reasons = list(page.reasons)
+    for i in range(len(lines)):
+        if reasons[i] is None and (i < start or i >= end) and i != page.head_index:
+            reasons[i] = "outside the article"
+    why = strip_chrome(lines, reasons, title=title, outlet=page.outlet, start=page.head_index)
+    paragraphs = _kept(lines, why, page.outlet)
+    if not title:
+        title = _first_sentence(paragraphs[0]) if paragraphs else ""
+    fallback = page.published_from == "file-time"
+    article = Article(
+        source=item.source,
+        kind=item.kind,
+        title=" ".join(title.split()),
+        outlet=page.outlet,
+        published=page.published,
+        date_is_fallback=fallback,
+        text="\n\n".join(paragraphs),
+        language=page.language,
+        fingerprint=item.fingerprint,
+        url=page.url,
+        path=item.path,
+        feed=item.feed,
+        guid=item.guid,
+        published_from=page.published_from,
+    )
+    return Cleaned(article, _dropped(lines, why), page.site, page.template_keys)
+
+
+def _dropped(lines: list[Line], why: list[str | None]) -> tuple[tuple[str, str], ...]:
+    return tuple((line.text, reason) for line, reason in zip(lines, why, strict=True) if reason)
 
 
 def _headline(
@@ -280,13 +287,19 @@ def _line_chrome(line: Line) -> str | None:
         return "credit"
     if (n <= BYLINE_MAX_WORDS and words[0] in BYLINE_WORDS) or _INITIALS_RE.match(text):
         return "byline"
-    if "-" in text and _SLUG_RE.search(text):
+    if "-" in text and _is_slug(text):
         return "slug"
     if all(w in NAV_WORDS or w in CHANNEL_WORDS for w in words):
         return "nav"
     if any(c in text for c in _MENU_SEPARATORS) and len(_MENU_SEPARATORS_RE.findall(text)) >= 2:
         return "nav"
     return None
+
+
+def _is_slug(text: str) -> bool:
+    """A file or URL slug ("banner-free-jersey-2025") making up most of the line."""
+    found = _SLUG_RE.search(text)
+    return found is not None and len(found.group()) * 2 >= len(text)
 
 
 def _is_title_again(line: Line, title_key: str, title_n: int) -> bool:
@@ -322,34 +335,48 @@ def _imperative(text: str) -> bool:
 
 def strip_chrome(
     lines: list[Line], reasons: list[str | None], *, title: str, outlet: str, start: int | None
-) -> list[str]:
-    """The article's paragraphs without chrome, in order.
+) -> list[str | None]:
+    """Why each line is dropped (None for the article's lines), in order.
 
     Lines before ``start`` (the headline) go, then every line with a reason,
     the headline repeated and exact repeats, everything from a comment form or
     a closing related-posts heading on, menus (runs of very short lines), the
-    footer after the last real paragraph, an opening "SITENAME —" and a
-    closing sentence in which the site advertises itself.
+    footer after the last real paragraph. :func:`_kept` then removes an
+    opening "SITENAME —" and a closing sentence in which the site advertises
+    itself.
     """
-    key = site_key(outlet)
-    site = _site_pattern(key) if len(key) >= MIN_SITE_KEY else None
     title_key, title_n = _key(title), len(title.split())
     reasons = [
         reason or ("title" if _is_title_again(line, title_key, title_n) else None)
         for reason, line in zip(reasons, lines, strict=True)
     ]
     first = start + 1 if start is not None else 0
-    keep = [False] * first + [True] * (len(lines) - first)
+    why: list[str | None] = [
+        "headline" if i == start else reasons[i] or "before the headline" for i in range(first)
+    ]
+    why += [None] * (len(lines) - first)
     real = [line.is_paragraph and reasons[i] is None for i, line in enumerate(lines)]
-    _cut_tail(lines, reasons, real, keep)
+    _cut_tail(lines, reasons, real, why)
     seen: set[str] = set()
     for i, line in enumerate(lines):
         folded = line.text.casefold()
-        if reasons[i] is not None or folded in seen:
-            keep[i] = False
+        if why[i] is None:
+            if reasons[i] is not None:
+                why[i] = reasons[i]
+            elif folded in seen:
+                why[i] = "repeat"
         seen.add(folded)
-    _drop_menus_and_footer(lines, real, keep, site)
-    paragraphs = [line.text for i, line in enumerate(lines) if keep[i]]
+    key = site_key(outlet)
+    site = _site_pattern(key) if len(key) >= MIN_SITE_KEY else None
+    _drop_menus_and_footer(lines, real, why, site)
+    return why
+
+
+def _kept(lines: list[Line], why: list[str | None], outlet: str) -> list[str]:
+    """The paragraphs ``why`` keeps, without an opening "SITENAME —" or a closing slogan."""
+    key = site_key(outlet)
+    site = _site_pattern(key) if len(key) >= MIN_SITE_KEY else None
+    paragraphs = [line.text for i, line in enumerate(lines) if why[i] is None]
     if site and paragraphs:
         prefix = _DATELINE_PREFIX_RE.match(paragraphs[0])
         if prefix and site.search(prefix.group().lower()):
@@ -359,7 +386,7 @@ def strip_chrome(
 
 
 def _cut_tail(
-    lines: list[Line], reasons: list[str | None], real: list[bool], keep: list[bool]
+    lines: list[Line], reasons: list[str | None], real: list[bool], why: list[str | None]
 ) -> None:
     """Drop everything from a comment form or a closing related-posts heading on.
 
@@ -373,22 +400,28 @@ def _cut_tail(
     before = 0
     for i, line in enumerate(lines):
         if before and reasons[i] == "comment":
-            keep[i:] = [False] * (len(lines) - i)
+            _drop(why, i, len(lines), "comment form and after")
             return
         marker = reasons[i] == "related" and line.n <= MARKER_WORDS and not line.ends_sentence
         if before and marker and before >= total - before:
-            keep[i:] = [False] * (len(lines) - i)
+            _drop(why, i, len(lines), "related posts and after")
             return
         if marker:
             j = i + 1
             while j < len(lines) and not real[j]:
-                keep[j] = False
+                _drop(why, j, j + 1, "related posts")
                 j += 1
         before += sizes[i]
 
 
+def _drop(why: list[str | None], start: int, end: int, reason: str) -> None:
+    for i in range(start, end):
+        if why[i] is None:
+            why[i] = reason
+
+
 def _drop_menus_and_footer(
-    lines: list[Line], real: list[bool], keep: list[bool], site: re.Pattern[str] | None
+    lines: list[Line], real: list[bool], why: list[str | None], site: re.Pattern[str] | None
 ) -> None:
     """Drop runs of very short lines (menus), and after the last real paragraph
     the footer: very short lines and lines naming the site (its slogan).
@@ -403,14 +436,14 @@ def _drop_menus_and_footer(
         while j < len(lines) and tiny(lines[j], MENU_WORDS):
             j += 1
         if j - i >= MENU_RUN:
-            keep[i:j] = [False] * (j - i)
+            _drop(why, i, j, "menu")
         i = max(j, i + 1)
     last = max((i for i, is_real in enumerate(real) if is_real), default=len(lines))
     for i in range(last + 1, len(lines)):
         line = lines[i]
         slogan = site and tiny(line, SHORT_WORDS) and site.search(line.text.lower())
         if slogan or tiny(line, FOOTER_WORDS):
-            keep[i] = False
+            _drop(why, i, i + 1, "footer")
 
 
 def _drop_slogan_sentence(paragraph: str, site: re.Pattern[str]) -> str:

@@ -204,7 +204,9 @@ def _is_strong(m: re.Match[str], head: str) -> bool:
 
 def _score(m: re.Match[str], head: str) -> int:
     """How much a match looks like the article's own dateline."""
-    score = 1 if (m["m1"] and not m["y1"]) or (m["m2"] and not m["y2"]) else 2
+    # A date that gives its year beats one whose year must be guessed, whatever
+    # else the latter carries ("Posted on January 5, 2011" over "Updated Wed, Jan 5").
+    score = 1 if (m["m1"] and not m["y1"]) or (m["m2"] and not m["y2"]) else 5
     if m["iy"]:
         score += 1
     if m["label"]:

@@ -178,10 +178,12 @@ class Line:
     a long line's word count.
     """
 
-    __slots__ = ("_words", "ends_sentence", "n", "text")
+    __slots__ = ("_words", "bulleted", "ends_sentence", "n", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, bulleted: bool = False) -> None:
         self.text = text
+        # A list item in the source (its bullet is gone from ``text``).
+        self.bulleted = bulleted
         # Scripts written without spaces (Chinese, Japanese, Thai) still get a
         # word count that grows with their length.
         self.n = max(text.count(" ") + 1, len(text) // CHARS_PER_WORD)
@@ -233,12 +235,15 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
                 units.append(row)
     lines = []
     for unit in units:
+        bulleted = False
         if unit[0] in _BULLETS:
-            unit = _BULLET_RE.sub("", unit)
+            stripped = _BULLET_RE.sub("", unit)
+            bulleted = stripped != unit
+            unit = stripped
         if unit.endswith(_DECORATIONS):
             unit = _DECORATION_RE.sub("", unit)
         if unit:
-            lines.append(Line(unit))
+            lines.append(Line(unit, bulleted=bulleted))
     return lines
 
 

@@ -11,6 +11,7 @@ millisecond per text after that. The answer is an ISO 639-1 code ("de",
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 # Frequent function words; their share of the first words decides quickly.
@@ -55,3 +56,41 @@ def _classify(sample: str) -> Any:
     import py3langid  # imported here: most runs never need it
 
     return py3langid.classify(sample)[0]
+
+
+# --- Stop words of any language ------------------------------------------------------
+# The stop-word density of a line is the strongest sign that it is prose rather
+# than site chrome, in any language (jusText's insight). justext ships a list
+# for about a hundred languages, named in English; Babel gives their ISO codes.
+
+# justext names a few lists differently from Babel's English language names.
+_NAME_FIXES = {
+    "Norwegian_Bokmal": "nb", "Norwegian_Nynorsk": "nn", "Serbo_Croatian": "sh",
+    "West_Frisian": "fy", "Bengali": "bn", "Haitian": "ht",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _stoplist_names() -> dict[str, str]:
+    """ISO 639-1 code → justext stop-list name, for the lists that have a code."""
+    import justext
+    from babel import Locale
+
+    by_name = {name: code for code, name in Locale("en").languages.items() if len(code) == 2}
+    found: dict[str, str] = {}
+    for name in justext.get_stoplists():
+        code = _NAME_FIXES.get(name) or by_name.get(name.replace("_", " "))
+        if code and name != "Simple_English":
+            found.setdefault(code, name)
+    return found
+
+
+@lru_cache(maxsize=128)
+def stop_words(language: str) -> frozenset[str]:
+    """The stop words of ``language`` (an ISO code); empty when none are known."""
+    import justext
+
+    name = _stoplist_names().get(_SAME.get(language, language))
+    if language == "id":
+        name = "Indonesian"
+    return frozenset(justext.get_stoplist(name)) if name else frozenset()

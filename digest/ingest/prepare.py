@@ -31,11 +31,13 @@ from datetime import datetime
 from itertools import islice
 
 from digest.config import Config
-from digest.ingest.clean import clean
+from digest.ingest.clean import clean_page
 from digest.ingest.features import FeatureExtractor, Features
 from digest.ingest.sources.events import SourceEvent
+from digest.ingest.templates import NO_TEMPLATES, TemplateLookup
 from digest.ingest.topic import Terms, classify, load_vocabulary
 from digest.models import Article, SourceItem, TopicDecision
+from digest.store.templates import ReadOnlyTemplates
 
 log = logging.getLogger(__name__)
 
@@ -61,25 +63,39 @@ class Prepared:
     decision: TopicDecision | None
     features: Features | None
     error: str | None = None
+    # The page's site and the keys of its lines that may be template, which the
+    # main process counts (digest.ingest.templates).
+    site: str = ""
+    template_keys: tuple[int, ...] = ()
 
 
 class Preparer:
     """clean → topic → features for one item; holds only configuration, so workers can."""
 
-    def __init__(self, config: Config, terms: Terms, extractor: FeatureExtractor) -> None:
+    def __init__(
+        self,
+        config: Config,
+        terms: Terms,
+        extractor: FeatureExtractor,
+        templates: TemplateLookup = NO_TEMPLATES,
+    ) -> None:
         self.tz = config.digest.tz
         self.filter = config.topic.enabled
         self.terms = terms
         self.extractor = extractor
+        # The site template lines learnt so far: the store's own connection in
+        # the main process, a read-only one in a worker.
+        self.templates = templates
 
     def __call__(self, item: SourceItem, now: datetime) -> Prepared:
         try:
-            article = clean(item, now=now, tz=self.tz)
+            cleaned = clean_page(item, now=now, tz=self.tz, templates=self.templates)
         except Exception as exc:  # one bad document must not stop the run
             return Prepared(None, None, None, f"{type(exc).__name__}: {exc}")
+        article = cleaned.article
         decision = classify(article, self.terms) if self.filter else UNFILTERED
         features = self.extractor.features(article) if decision.on_topic else None
-        return Prepared(article, decision, features)
+        return Prepared(article, decision, features, None, cleaned.site, cleaned.template_keys)
 
 
 def workers_for(setting: int) -> int:
@@ -176,7 +192,10 @@ _worker: Preparer | None = None
 def _start_worker(config: Config) -> None:
     global _worker
     terms = load_vocabulary(config)
-    _worker = Preparer(config, terms, FeatureExtractor(config.dedup, terms, config.digest.tz))
+    store = str(config.store.path)
+    templates = NO_TEMPLATES if store == ":memory:" else ReadOnlyTemplates(store)
+    extractor = FeatureExtractor(config.dedup, terms, config.digest.tz)
+    _worker = Preparer(config, terms, extractor, templates)
 
 
 def _prepare_chunk(items: list[SourceItem], now: datetime) -> list[Prepared]:

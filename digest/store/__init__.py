@@ -32,6 +32,7 @@ from digest.store.migrations import applied_migrations, migrate
 from digest.store.outbox import FAILED, PENDING, SENT, Outbox
 from digest.store.service_state import ServiceState
 from digest.store.stories import StoryIndex
+from digest.store.templates import TemplateLines
 
 
 class Store:
@@ -54,6 +55,7 @@ class Store:
         self.feeds = Feeds(self.db)
         self.service = ServiceState(self.db)
         self.story_index = StoryIndex(self.db)
+        self.templates = TemplateLines(self.db)
 
     @property
     def path(self) -> Path:

@@ -174,6 +174,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # Per site, in how many files each short line appeared (digest.store.templates).
+        "0006_template_lines",
+        """
+        CREATE TABLE template_lines (
+            site TEXT NOT NULL,
+            key INTEGER NOT NULL,
+            files INTEGER NOT NULL,
+            PRIMARY KEY (site, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE template_sources (source TEXT PRIMARY KEY, site TEXT NOT NULL) WITHOUT ROWID
+        """,
+    ),
 ]
 
 

@@ -31,7 +31,7 @@ SEED_EXPECTATIONS = {
     },
     "001_4365a202ad0700cc.txt": {
         "title": "Kim Jong Un Kirim Pesan Tahun Baru ke Putin",
-        "outlet": "",
+        "outlet": "",  # the file never names its site: unknown, not the file's name
         "published": None,
         "kept": [
             "Menjelang pergantian tahun menuju 2026, Pemimpin Tertinggi Korea Utara",
@@ -150,9 +150,11 @@ def test_seed_identity_fields_are_copied() -> None:
     assert article.url is None
 
 
-def test_an_unnamed_outlet_is_unknown_never_a_file_name() -> None:
-    for seed in ("001_4365a202ad0700cc.txt", "003_f011f847b0c797aa.txt"):
-        assert clean_seed(seed).outlet == ""
+def test_unknown_outlet_is_empty_never_a_file_name() -> None:
+    for name in ("001_4365a202ad0700cc.txt", "003_f011f847b0c797aa.txt"):
+        article = clean_seed(name)
+        assert article.outlet == ""
+        assert name.split("_")[0] not in article.outlet
 
 
 ENGLISH_WITH_CHROME = """\
@@ -315,7 +317,7 @@ def test_text_without_headline_takes_its_first_sentence() -> None:
     assert article.text == body.strip()
 
 
-def test_outlet_falls_back_to_url_host_then_unknown() -> None:
+def test_outlet_falls_back_to_url_host_else_unknown() -> None:
     body = "Judul Berita Pendek Sekali\n\nIsi berita ini cukup panjang untuk menjadi paragraf.\n"
     with_url = file_item("x.txt", body, url="https://www.contoh.co.id/berita/1")
     assert clean(with_url, now=NOW, tz=JAKARTA).outlet == "contoh.co.id"
@@ -324,6 +326,13 @@ def test_outlet_falls_back_to_url_host_then_unknown() -> None:
     assert clean(in_folder, now=NOW, tz=JAKARTA).outlet == ""
     at_top = file_item("berita-satu.txt", body)
     assert clean(at_top, now=NOW, tz=JAKARTA).outlet == ""
+    url_line = file_item("y.txt", "https://www.contoh.co.id/berita/2025/06/17/kim\n\n" + body)
+    article = clean(url_line, now=NOW, tz=JAKARTA)
+    assert (article.outlet, article.url) == (
+        "contoh.co.id",
+        "https://www.contoh.co.id/berita/2025/06/17/kim",
+    )
+    assert (article.published.date().isoformat(), article.published_from) == ("2025-06-17", "url")
 
 
 def test_language_detection() -> None:

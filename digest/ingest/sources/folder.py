@@ -466,3 +466,15 @@ def _decode_legacy(data: bytes) -> tuple[str, str] | None:
             except UnicodeDecodeError:
                 break
     return str(best), codecs.lookup(best.encoding).name
+
+
+def read_file(path: Path, *, max_bytes: int = 5_000_000) -> SourceItem | Skipped:
+    """One file read exactly as a scan of its folder would read it (``digest inspect``).
+
+    Raises :class:`SourceError` when the path does not exist.
+    """
+    if not path.exists():
+        raise SourceError(f"no such file: {path}", "check the path")
+    found = _examine(path.name, str(path), str(path.parent), False, _nothing_known, max_bytes)
+    assert not isinstance(found, Unchanged)  # nothing is known, so nothing is unchanged
+    return found

@@ -1,0 +1,204 @@
+"""The clean stage's plain-text path: a text or Markdown page read as a reader would.
+
+Puts :mod:`digest.ingest.textpage` (where the article and its headline are)
+and :mod:`digest.ingest.textmeta` (outlet, link, date) together, with the
+lines the site repeats on its other pages (:mod:`digest.ingest.templates`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from digest.ingest import textmeta, textpage
+from digest.ingest.dates import strip_dates
+from digest.ingest.extract import Line, outlet_from_text, split_lines
+from digest.ingest.language import detect_language, stop_words
+from digest.ingest.templates import (
+    NO_TEMPLATES,
+    TemplateLookup,
+    counted_as,
+    line_key,
+    site_of,
+    template_keys,
+)
+from digest.models import SourceItem
+
+# A line of at most this many words holding a date is a dateline.
+DATELINE_WORDS = 12
+# Prose read to decide the language.
+LANGUAGE_SAMPLE_CHARS = 2500
+
+
+@dataclass
+class TextReading:
+    """What the text says, before its chrome is stripped."""
+
+    lines: list[Line]
+    reasons: list[str | None]
+    title: str
+    head_index: int | None
+    body: tuple[int, int]
+    outlet: str
+    url: str | None
+    published: datetime
+    published_from: str
+    language: str
+    site: str
+    template_keys: tuple[int, ...]
+
+
+def read_text(
+    item: SourceItem,
+    reasons_of: object,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    templates: TemplateLookup = NO_TEMPLATES,
+) -> TextReading:
+    """Read a plain-text or Markdown item; ``reasons_of`` is the clean stage's line rule."""
+    front, body = textpage.split_front_matter(item.body)
+    md_title = None
+    if (item.path or item.source).lower().endswith((".md", ".markdown")) or front.title:
+        body, md_title = textpage.markdown_to_text(body)
+    lines = split_lines(body, wrapped=True)
+    rule = reasons_of  # the clean stage's shape rules for one line
+    reasons: list[str | None] = [rule(line) for line in lines]  # type: ignore[operator]
+    for i, line in enumerate(lines):
+        if reasons[i] is None:
+            if line.n <= DATELINE_WORDS and textmeta.is_foreign_dateline(line.text):
+                reasons[i] = "date"
+            elif textpage.control_shape(line):
+                reasons[i] = "control"
+            elif textpage.menu_shape(line):
+                reasons[i] = "menu"
+    language = detect_language(_prose_sample(lines))
+    stops = stop_words(language)
+    prose = [
+        r is None and textpage.is_prose(line, stops) for r, line in zip(reasons, lines, strict=True)
+    ]
+
+    url = item.url or front.url or textmeta.page_url(lines, body)
+    text = body
+    named = (
+        textmeta.logo_outlet(lines)
+        or textmeta.copyright_outlet(lines, text)
+        or textmeta.plausible_name(outlet_from_text(text))
+    )
+    outlet = item.outlet or front.source or ""
+    site = site_of(item, outlet=outlet or named or "", url=url, host=textmeta.host_of(url))
+    keys = template_keys(lines, prose)
+    known = templates.known(site, keys, counted_as(item)) if site and keys else set()
+    if known:
+        for i, line in enumerate(lines):
+            if reasons[i] is None and not prose[i] and line_key(line.text) in known:
+                reasons[i] = "template"
+    chrome = [r is not None for r in reasons]
+    if not any(prose):  # a short note, or a lede cut off mid-sentence: its longer lines
+        prose = [
+            not c and line.n >= textpage.SHORT_PROSE_WORDS
+            for line, c in zip(lines, chrome, strict=True)
+        ]
+    start, end = textpage.densest_run(lines, prose, chrome)
+
+    title = item.title or front.title or md_title or ""
+    head_index: int | None = None
+    if title:
+        head_index = _find_line(lines, title, limit=max(start, 1) + 1)
+    else:
+        first = max(0, start - 3 * textpage.HEADLINE_WINDOW)
+        last = min(len(lines), start + textpage.HEADLINE_INSIDE + 5)
+        dated = {
+            i
+            for i in range(first, last)
+            if reasons[i] in ("date", "byline")
+            or (lines[i].n <= DATELINE_WORDS and _has_date(lines[i].text))
+        }
+        slug = textmeta.slug_words(url)
+        choice = textpage.choose_headline(lines, reasons, prose, start, stops, dated, slug)
+        if choice.index is not None:
+            head_index = choice.index
+            title = lines[choice.index].text
+
+    if not outlet:
+        outlet = named or textmeta.outlet_in_text(lines, text, start=start, head_index=head_index)
+    if not outlet:
+        outlet = textmeta.host_of(url) or textmeta.site_host(text)
+
+    published, published_from = _date(item, lines, front, url, head_index, start, now, tz, language)
+    return TextReading(
+        lines=lines,
+        reasons=reasons,
+        title=title,
+        head_index=head_index,
+        body=(start, end),
+        outlet=outlet,
+        url=url,
+        published=published,
+        published_from=published_from,
+        language=language,
+        site=site,
+        template_keys=keys,
+    )
+
+
+def _date(
+    item: SourceItem,
+    lines: list[Line],
+    front: textpage.FrontMatter,
+    url: str | None,
+    head_index: int | None,
+    start: int,
+    now: datetime,
+    tz: ZoneInfo,
+    language: str,
+) -> tuple[datetime, str]:
+    if item.published is not None:
+        return item.published, "feed"
+    around = head_index if head_index is not None else start
+    found = textmeta.dateline_date(lines, around=around, now=now, tz=tz, language=language)
+    if found is not None:
+        return found, "dateline"
+    found = textmeta.front_matter_date(front.date, tz) if front.date else None
+    if found is not None:
+        return found, "front-matter"
+    found = textmeta.url_date(url, tz)
+    if found is not None and found <= now:
+        return found, "url"
+    return item.modified, "file-time"
+
+
+_DIGIT_RE = re.compile(r"\d")
+_NUMERIC_DATE_RE = re.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d(?!\d)")
+
+
+def _has_date(text: str) -> bool:
+    """Whether a short line holds a date (a byline with its date, a dateline)."""
+    if not _DIGIT_RE.search(text):
+        return False
+    if _NUMERIC_DATE_RE.search(text) or textmeta.is_foreign_dateline(text):
+        return True
+    return strip_dates(text) != text
+
+
+def _prose_sample(lines: list[Line]) -> str:
+    parts: list[str] = []
+    size = 0
+    for line in lines:
+        if line.n >= textpage.PROSE_WORDS:
+            parts.append(line.text)
+            size += len(line.text)
+            if size >= LANGUAGE_SAMPLE_CHARS:
+                break
+    return " ".join(parts) if parts else " ".join(line.text for line in lines[:50])
+
+
+def _find_line(lines: list[Line], title: str, *, limit: int) -> int | None:
+    """The index of the line holding ``title`` (near the top), or None."""
+    key = textpage.tokens(title)
+    for i, line in enumerate(lines[: limit + textpage.HEADLINE_WINDOW]):
+        if line.words == key:
+            return i
+    return None
