@@ -47,8 +47,8 @@ def browser():
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    """Print the quality figures the corpus tests measured (tests/quality.py)."""
-    from tests.quality import SUMMARY
+    """Print the quality figures the corpus tests measured (tests/helpers.py)."""
+    from tests.helpers import SUMMARY
 
     if SUMMARY:
         terminalreporter.section("extraction quality")

@@ -15,7 +15,7 @@ from digest.config import load_config
 from digest.ingest.inspect import Inspector
 from digest.jobs import open_pipeline
 from digest.store import Store
-from tests.conftest import SEEDS, fixed_clock, write_config
+from tests.helpers import SEEDS, fixed_clock, write_config
 
 MASTHEAD = """\
 Harian Kabar Nusantara

@@ -1,6 +1,6 @@
 """Headline, date and outlet of real pages saved as text, measured with ``digest inspect``.
 
-The figures are printed at the end of the run (tests/quality.py). Matching:
+The figures are printed at the end of the run (tests/helpers.py SUMMARY). Matching:
 
 - headline: equal when case and punctuation are ignored, or one holds the other,
   the common part at least 0.8 of the label and the answer at most twice its
@@ -27,8 +27,7 @@ import pytest
 
 from digest.config import load_config
 from digest.ingest.inspect import Inspection, Inspector
-from tests.conftest import shared_or_skip, write_config
-from tests.quality import SUMMARY, headline_matches, outlet_matches
+from tests.helpers import SUMMARY, headline_matches, outlet_matches, shared_or_skip, write_config
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 # Issue 11's targets, printed as met or not; the asserts hold today's floors,
