@@ -20,7 +20,7 @@ from digest.config import Config
 from digest.ingest.clean import clean_page
 from digest.ingest.sources.folder import read_file, scan_folders
 from digest.ingest.templates import NO_TEMPLATES, TemplateLookup
-from digest.ingest.topic import Terms, classify, describe, load_terms
+from digest.ingest.topic import Terms, classify, describe, load_vocabulary
 from digest.models import Skipped, SourceItem
 from digest.store.templates import ReadOnlyTemplates
 
@@ -94,9 +94,7 @@ class Inspector:
     def __init__(self, config: Config, *, now: datetime) -> None:
         self.config = config
         self.now = now
-        self.terms: Terms = load_terms(
-            config.topic.terms, config_path=str(config.path) if config.path else None
-        )
+        self.terms: Terms = load_vocabulary(config)  # as ingest reads them
         self.templates: TemplateLookup = NO_TEMPLATES
         store = config.store.path
         if str(store) != ":memory:" and store.is_file():
