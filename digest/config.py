@@ -52,6 +52,12 @@ class FetchConfig:
     # Seconds to wait for a connection, and then for each read.
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    # Each fetch ends within this many seconds (redirects, headers and body),
+    # however slowly the server trickles its bytes.
+    deadline_seconds: float = 60.0
+    # The feeds job as a whole: feeds not fetched within this many seconds
+    # wait for the next poll (they stay due; nothing is counted as a failure).
+    budget_seconds: float = 300.0
     # A feed response larger than this is refused (bytes).
     max_bytes: int = 10_000_000
     # How many feeds are fetched at the same time.
@@ -439,3 +445,7 @@ def _check(config: Config, where: str | None) -> None:
         fail("must be at least 1", "[fetch] concurrency")
     if fetch.connect_timeout <= 0 or fetch.read_timeout <= 0:
         fail("timeouts must be more than 0", "[fetch] read_timeout")
+    if fetch.deadline_seconds <= 0:
+        fail("must be more than 0", "[fetch] deadline_seconds")
+    if fetch.budget_seconds <= 0:
+        fail("must be more than 0", "[fetch] budget_seconds")

@@ -9,7 +9,17 @@ Threads, and why there is only one that touches the store:
 - watchdog's thread turns file events into a request for a folder scan;
 - the worker thread owns the pipeline, whose store is one SQLite connection,
   and runs one job at a time, in the order asked. A job asked for while it
-  already waits is not queued twice, so nothing piles up behind a slow one.
+  already waits is not queued twice, so nothing piles up behind a slow one;
+- the feeds worker does the same for the feeds job alone, with a pipeline
+  (and SQLite connection) of its own, so a slow feed server never holds the
+  job that sends the digest. Each fetch has a deadline and the feeds job a
+  budget (``[fetch] deadline_seconds``, ``budget_seconds``).
+
+Stopping (SIGTERM, SIGINT) cancels the fetches in progress and waits for the
+jobs in hand at most :data:`STOP_SECONDS` in all; a job still running then is
+abandoned (its transaction is rolled back with the process, and a digest
+being handed to the server stays pending, to be sent again with its own
+Message-ID).
 
 The service writes its state into the store (tables ``service`` and
 ``service_jobs``), where ``digest status``, another process, reads it.
@@ -33,6 +43,7 @@ from digest.delivery.outbox import (
     transport_for,
 )
 from digest.errors import DigestError, ServiceError
+from digest.ingest.sources.fetch import HttpFetcher
 from digest.ingest.sources.folder import scan_folders
 from digest.jobs import Clock, Pipeline, send_digest, system_clock
 from digest.service.file_events import FolderWatcher
@@ -55,6 +66,8 @@ log = logging.getLogger(__name__)
 START = "start"
 # Writing a file raises several events; waiting this long lets them become one scan.
 DEBOUNCE_SECONDS = 1.0
+# After SIGTERM, the jobs in hand get this long in all before the service exits.
+STOP_SECONDS = 7.0
 
 
 class Worker:
@@ -65,6 +78,8 @@ class Worker:
         setup: Callable[[], Pipeline],
         run: Callable[[Pipeline, str], None],
         teardown: Callable[[Pipeline], None],
+        *,
+        name: str = "digest-worker",
     ) -> None:
         self._setup, self._run, self._teardown = setup, run, teardown
         self._cond = threading.Condition()
@@ -72,7 +87,7 @@ class Worker:
         self._stopping = False
         self._ready = threading.Event()
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, name="digest-worker", daemon=True)
+        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
 
     def start(self) -> None:
         """Start the thread; re-raise here whatever stopped it from opening the pipeline."""
@@ -92,12 +107,17 @@ class Worker:
             self._pending[name] = min(self._pending.get(name, when), when)
             self._cond.notify()
 
-    def stop(self) -> None:
-        """Finish the job in hand, drop the waiting ones, close the pipeline."""
+    def stop(self, timeout: float | None = None) -> bool:
+        """Finish the job in hand, drop the waiting ones, close the pipeline.
+
+        Waits at most ``timeout`` seconds; False if the job in hand still runs
+        (the thread is a daemon: it ends with the process).
+        """
         with self._cond:
             self._stopping = True
             self._cond.notify()
-        self._thread.join()
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def _next(self) -> str | None:
         with self._cond:
@@ -145,6 +165,10 @@ class Service:
         self.watching = "file events"
         self._scheduler = None
         self._worker = Worker(self._open, self._run, self._close)
+        self._fetcher = HttpFetcher(config.fetch)
+        self._feed_worker = Worker(
+            self._open_feeds, self._run, self._close_feeds, name="digest-feeds"
+        )
         self._jobs: dict[str, Callable[[Pipeline], tuple[bool, str]]] = {
             DIGEST: self._digest,
             FOLDERS: self._folders,
@@ -157,12 +181,15 @@ class Service:
         lock = ServiceLock(self.config.store.path)
         lock.acquire()
         watcher = scheduler = None
-        started = False
+        started: list[Worker] = []
         try:
             self.transport = self.transport or transport_for(self.config)
             check_delivery(self.config)
             self._worker.start()
-            started = True
+            started.append(self._worker)
+            if self.feeds:
+                self._feed_worker.start()
+                started.append(self._feed_worker)
             watcher = FolderWatcher(
                 self.config.sources.folders,
                 lambda: self._worker.request(FOLDERS, delay=DEBOUNCE_SECONDS),
@@ -172,23 +199,29 @@ class Service:
                 RESCAN_WITH_EVENTS_SECONDS if events else self.config.schedule.folder_scan_seconds
             )
             self.watching = "file events" if events else f"a scan every {folder_seconds:g} s"
-            scheduler = build_scheduler(
-                self.config, self._worker.request, folder_seconds=folder_seconds
-            )
+            scheduler = build_scheduler(self.config, self._request, folder_seconds=folder_seconds)
             self._scheduler = scheduler
             self._worker.request(START)  # before any timer can ask for a job
             scheduler.resume()
             while not stop.wait(1.0):
-                if not self._worker.alive:
-                    raise ServiceError("the worker thread ended unexpectedly", "see the log above")
+                if not all(worker.alive for worker in started):
+                    raise ServiceError("a worker thread ended unexpectedly", "see the log above")
         finally:
+            stop_by = time.monotonic() + STOP_SECONDS
+            self._fetcher.cancel()
             if watcher is not None:
                 watcher.stop()
             if scheduler is not None:
-                scheduler.shutdown(wait=True)
-            if started:
-                self._worker.stop()
+                scheduler.shutdown(wait=False)
+            for worker in reversed(started):
+                if not worker.stop(max(stop_by - time.monotonic(), 0.1)):
+                    log.warning("stopping without waiting further for the job in hand")
             lock.release()
+
+    def _request(self, name: str, *, delay: float = 0.0) -> None:
+        """Hand a job to its worker: the feeds job to the feeds worker, the rest to the main one."""
+        worker = self._feed_worker if name == FEEDS else self._worker
+        worker.request(name, delay=delay)
 
     # -- the worker's side -------------------------------------------------------
 
@@ -201,6 +234,17 @@ class Service:
             store.close()
             raise
         return pipeline
+
+    def _open_feeds(self) -> Pipeline:
+        store = Store(self.config.store.path)
+        try:
+            return Pipeline(self.config, store, clock=self.clock, fetcher=self._fetcher)
+        except BaseException:
+            store.close()
+            raise
+
+    def _close_feeds(self, pipeline: Pipeline) -> None:
+        pipeline.store.close()
 
     def _close(self, pipeline: Pipeline) -> None:
         try:
@@ -231,7 +275,7 @@ class Service:
         now = self.clock()
         pipeline.store.service.record_service_start(pid=os.getpid(), watching=self.watching, at=now)
         for name in (FOLDERS, FEEDS, OUTBOX) if self.feeds else (FOLDERS, OUTBOX):
-            self._worker.request(name)
+            self._request(name)
         missed = self._missed(pipeline, now)
         if missed is not None:
             log.info("the digest due at %s (or later) was not sent: sending it now", missed)
@@ -258,9 +302,10 @@ class Service:
     # -- the jobs: each returns (ok, one line for digest status) --------------------
 
     def _digest(self, pipeline: Pipeline) -> tuple[bool, str]:
+        """Read the folders, then send: feeds come in by their own job, never waited for."""
         notes = []
         try:
-            pipeline.ingest()
+            pipeline.ingest_folders()
         except Exception as exc:  # a missing folder or a locked store must not cost the digest
             if isinstance(exc, DigestError):
                 log.error("reading the sources before the digest: %s", exc)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -43,7 +44,13 @@ from urllib.parse import urlsplit
 from digest.config import Config
 from digest.ingest.sitename import site_name
 from digest.ingest.sources.feedparse import Entry, ParsedFeed, parse_feed
-from digest.ingest.sources.fetch import Fetcher, FetchResult, HttpFetcher
+from digest.ingest.sources.fetch import (
+    CANCELLED,
+    OUT_OF_BUDGET,
+    Fetcher,
+    FetchResult,
+    HttpFetcher,
+)
 from digest.ingest.sources.opml import OpmlFeed, read_opml, to_opml
 from digest.models import Skipped, SourceItem
 from digest.store import Store
@@ -135,7 +142,10 @@ def poll_feeds(
     which the caller stores in the same transaction as those entries.
 
     A feed never fetched is always due; a disabled (gone) feed only with ``force``.
+    The whole poll ends within ``[fetch] budget_seconds`` (plus a fetch's
+    connect timeout): a feed not fetched by then keeps its state and stays due.
     """
+    ends_at = time.monotonic() + config.fetch.budget_seconds
     specs = configured_feeds(config)
     states = store.feeds.feed_states()
     due = [spec for spec in specs if force or is_due(states.get(spec.url), now)]
@@ -147,15 +157,25 @@ def poll_feeds(
         max_workers=min(config.fetch.concurrency, len(due)), thread_name_prefix="digest-feed"
     )
     try:
-        futures = [pool.submit(_fetch, fetcher, spec, states.get(spec.url)) for spec in due]
+        futures = [
+            pool.submit(_fetch, fetcher, spec, states.get(spec.url), ends_at) for spec in due
+        ]
+        left = 0
         for spec, future in zip(due, futures, strict=True):
             result, parsed = future.result()
+            if result.error in (CANCELLED, OUT_OF_BUDGET):
+                left += 1
+                continue
             state = next_state(states.get(spec.url), spec, result, parsed, config=config, now=now)
             if state.status == "ok" and parsed is not None:
                 yield from _changed_items(parsed, spec, store, claimed, now)
             yield FeedPolled(state)
             if state.status in FAILED_STATUSES:
                 log.warning("feed %s: %s (%s)", spec.url, state.status, state.last_error)
+        if left:
+            log.warning(
+                "feeds: %d of %d not fetched this time (stopping or out of time)", left, len(due)
+            )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -169,15 +189,18 @@ def is_due(state: FeedState | None, now: datetime) -> bool:
 
 
 def _fetch(
-    fetcher: Fetcher, spec: FeedSpec, state: FeedState | None
+    fetcher: Fetcher, spec: FeedSpec, state: FeedState | None, ends_at: float
 ) -> tuple[FetchResult, ParsedFeed | None]:
-    """Fetch and parse one feed (in a worker thread); never raises."""
+    """Fetch and parse one feed (in a worker thread) by ``ends_at``; never raises."""
     target = (state.current_url if state else None) or spec.location
+    if time.monotonic() >= ends_at:
+        return FetchResult(target, error=OUT_OF_BUDGET), None
     try:
         result = fetcher.fetch(
             target,
             etag=state.etag if state else None,
             modified=state.last_modified if state else None,
+            ends_at=ends_at,
         )
         if result.body is None or result.error:
             return result, None

@@ -9,9 +9,11 @@ redirect handler and connections, so that
   replaced), and the validators of the last good response are sent
   (If-None-Match, If-Modified-Since); a 304 comes back as ``not_modified``;
 * connecting and reading have their own timeouts (``[fetch] connect_timeout``,
-  ``read_timeout`` per read) and the whole response must arrive within
-  connect_timeout + 4 × read_timeout, so a server trickling bytes cannot hold a
-  worker for ever;
+  ``read_timeout`` per read), and the whole fetch, redirects, headers and body,
+  has a total deadline (``[fetch] deadline_seconds``). Per-read timeouts alone
+  cannot stop a server that sends one byte every few seconds, so a timer shuts
+  the fetch's sockets down when the deadline passes, whatever they wait for;
+  :meth:`HttpFetcher.cancel` does the same at once (the service stopping);
 * a body larger than ``[fetch] max_bytes`` (before or after gzip) is refused
   as ``too-large`` without reading past the limit;
 * redirects go to http(s) only, and the target of the leading 301/308 hops is
@@ -26,8 +28,11 @@ A fetch never raises for anything the other end does: it returns a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -45,8 +50,9 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 CHUNK = 64 * 1024
-# A whole response must arrive within connect_timeout + this many read timeouts.
-READ_TIMEOUTS_PER_RESPONSE = 4
+# The errors of fetches that did not happen: the feed keeps its state and stays due.
+CANCELLED = "cancelled: the service is stopping"
+OUT_OF_BUDGET = "not fetched: the feeds job ran out of time ([fetch] budget_seconds)"
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ class FetchResult:
 class Fetcher(Protocol):
     """The seam between polling and the network: tests and the CLI pass the real one."""
 
-    def fetch(self, url: str, *, etag: str | None, modified: str | None) -> FetchResult: ...
+    def fetch(
+        self, url: str, *, etag: str | None, modified: str | None, ends_at: float | None = None
+    ) -> FetchResult: ...
 
 
 class HttpFetcher:
@@ -86,11 +94,49 @@ class HttpFetcher:
     def __init__(self, config: FetchConfig) -> None:
         self.config = config
         self.user_agent = config.user_agent.replace("{version}", __version__)
+        self._lock = threading.Lock()
+        self._active: set[_Deadline] = set()
+        self._cancelled = False
 
-    def fetch(self, url: str, *, etag: str | None, modified: str | None) -> FetchResult:
+    def cancel(self) -> None:
+        """End every fetch in progress now, and refuse new ones (from any thread)."""
+        with self._lock:
+            self._cancelled = True
+            active = list(self._active)
+        for deadline in active:
+            deadline.expire()
+
+    def fetch(
+        self, url: str, *, etag: str | None, modified: str | None, ends_at: float | None = None
+    ) -> FetchResult:
+        """Fetch ``url``; it ends by ``deadline_seconds`` from now, or ``ends_at`` if sooner.
+
+        ``ends_at`` is a :func:`time.monotonic` time: the feeds job's budget.
+        """
         scheme = urlsplit(url).scheme.lower()
         if scheme in ("http", "https"):
-            return self._http(url, etag, modified)
+            began = time.monotonic()
+            limit = began + self.config.deadline_seconds
+            deadline = _Deadline(limit if ends_at is None else min(limit, ends_at))
+            with self._lock:
+                if self._cancelled:
+                    return FetchResult(url, error=CANCELLED)
+                self._active.add(deadline)
+            timer = threading.Timer(max(deadline.remaining(), 0.0), deadline.expire)
+            timer.daemon = True
+            timer.start()
+            try:
+                result = self._http(url, etag, modified, deadline)
+            finally:
+                timer.cancel()
+                with self._lock:
+                    self._active.discard(deadline)
+            if deadline.expired:
+                if self._cancelled:
+                    return FetchResult(url, error=CANCELLED)
+                seconds = deadline.ends_at - began
+                return FetchResult(url, error=f"timeout: no full answer within {seconds:.0f} s")
+            return result
         if scheme == "file":
             parts = urlsplit(url)
             if parts.netloc not in ("", "localhost"):
@@ -119,16 +165,18 @@ class HttpFetcher:
             return FetchResult(url, error="too-large")
         return FetchResult(url, body=body, modified=stamp)
 
-    def _http(self, url: str, etag: str | None, modified: str | None) -> FetchResult:
+    def _http(
+        self, url: str, etag: str | None, modified: str | None, deadline: _Deadline
+    ) -> FetchResult:
         headers = {"User-Agent": self.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
         if etag:
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
         redirects = _Redirects()
-        read_timeout = self.config.read_timeout
+        timeouts = (self.config.connect_timeout, self.config.read_timeout)
         opener = urllib.request.build_opener(
-            redirects, _HTTPHandler(read_timeout), _HTTPSHandler(read_timeout)
+            redirects, _HTTPHandler(timeouts, deadline), _HTTPSHandler(timeouts, deadline)
         )
         request = urllib.request.Request(url, headers=headers)
         try:
@@ -157,7 +205,11 @@ class HttpFetcher:
             return FetchResult(url, error=f"{type(exc).__name__}: {exc}")
 
     def _response(self, response: http.client.HTTPResponse, redirects: _Redirects) -> FetchResult:
-        """Read a 2xx body within the size cap and the deadline, and decompress it."""
+        """Read a 2xx body within the size cap, and decompress it.
+
+        The deadline is the caller's: when it passes, the socket is shut down
+        and the read ends here early (the caller then reports a timeout).
+        """
         limit = self.config.max_bytes
         result = FetchResult(
             response.geturl(),
@@ -170,17 +222,12 @@ class HttpFetcher:
         length = response.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > limit:
             return replace(result, error="too-large")
-        deadline = time.monotonic() + (
-            self.config.connect_timeout + READ_TIMEOUTS_PER_RESPONSE * self.config.read_timeout
-        )
         chunks: list[bytes] = []
         size = 0
         while chunk := response.read(CHUNK):
             size += len(chunk)
             if size > limit:
                 return replace(result, error="too-large")
-            if time.monotonic() > deadline:
-                return replace(result, error="timeout (response too slow)")
             chunks.append(chunk)
         body = b"".join(chunks)
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
@@ -213,39 +260,83 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-class _ReadTimeout:
-    """A connection whose socket switches from the connect timeout to the read timeout."""
+class _Deadline:
+    """The end of one fetch: when it passes, the fetch's sockets are shut down.
 
-    def __init__(self, *args, read_timeout: float, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    Shutting a socket down wakes a thread blocked reading it (headers or body),
+    which a socket timeout cannot do for a server that keeps sending a byte
+    just before each timeout.
+    """
+
+    def __init__(self, ends_at: float) -> None:
+        self.ends_at = ends_at
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+
+    def remaining(self) -> float:
+        return self.ends_at - time.monotonic()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown, also for an SSLSocket: no TLS goodbye, just the fd.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Timed:
+    """A connection bounded by its fetch's deadline as well as by its own timeouts."""
+
+    def __init__(self, *args, timeouts: tuple[float, float], deadline: _Deadline, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self._read_timeout = read_timeout
+        self._connect_timeout, self._read_timeout = timeouts
+        self._deadline = deadline
 
     def connect(self) -> None:
+        left = self._deadline.remaining()
+        if left <= 0:
+            raise TimeoutError("deadline passed")
+        self.timeout = min(self._connect_timeout, left)
         super().connect()  # type: ignore[misc]
-        self.sock.settimeout(self._read_timeout)  # type: ignore[attr-defined]
+        self.sock.settimeout(min(self._read_timeout, max(self._deadline.remaining(), 0.001)))  # type: ignore[attr-defined]
+        self._deadline.add(self.sock)  # type: ignore[attr-defined]
 
 
-class _HTTPConnection(_ReadTimeout, http.client.HTTPConnection):
+class _HTTPConnection(_Timed, http.client.HTTPConnection):
     pass
 
 
-class _HTTPSConnection(_ReadTimeout, http.client.HTTPSConnection):
+class _HTTPSConnection(_Timed, http.client.HTTPSConnection):
     pass
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, read_timeout: float) -> None:
+    def __init__(self, timeouts: tuple[float, float], deadline: _Deadline) -> None:
         super().__init__()
-        self._factory = functools.partial(_HTTPConnection, read_timeout=read_timeout)
+        self._factory = functools.partial(_HTTPConnection, timeouts=timeouts, deadline=deadline)
 
     def http_open(self, req):  # type: ignore[no-untyped-def]
         return self.do_open(self._factory, req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, read_timeout: float) -> None:
+    def __init__(self, timeouts: tuple[float, float], deadline: _Deadline) -> None:
         super().__init__()
-        self._factory = functools.partial(_HTTPSConnection, read_timeout=read_timeout)
+        self._factory = functools.partial(_HTTPSConnection, timeouts=timeouts, deadline=deadline)
 
     def https_open(self, req):  # type: ignore[no-untyped-def]
         return self.do_open(self._factory, req, context=self._context)  # type: ignore[attr-defined]
