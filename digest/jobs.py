@@ -27,7 +27,7 @@ from digest.ingest.prepare import Prepared, Preparer, prepare_stream
 from digest.ingest.sources.events import SourceEvent
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
 from digest.ingest.sources.fetch import Fetcher
-from digest.ingest.sources.folder import FileState, Unchanged, scan_folders, state_of
+from digest.ingest.sources.folder import OUTSIDE, FileState, Unchanged, scan_folders, state_of
 from digest.ingest.templates import counted_as
 from digest.ingest.topic import Terms, load_vocabulary
 from digest.models import (
@@ -228,6 +228,8 @@ class Pipeline:
                         )
                 elif isinstance(entry, Skipped):
                     report.skipped += 1
+                    if entry.reason == OUTSIDE:
+                        self._withdraw(entry.source, entry.reason)
                     state = state_of(entry)
                     self.store.items.record_skip(
                         entry.source,
@@ -238,6 +240,14 @@ class Pipeline:
                     self._store(entry, prepared, report, state=state_of(entry))
                 elif isinstance(entry, FeedPolled):
                     self.store.feeds.save_feed_state(entry.state)
+
+    def _withdraw(self, source: str, reason: str) -> None:
+        """An item read from a file now found outside the folder leaves the store's use."""
+        item_id = self.store.items.item_id(source)
+        if item_id is not None:
+            log.warning("%s: %s; its item is withdrawn", source, reason)
+            self.dedup.unindex(item_id)
+            self.store.items.withdraw(item_id, reason)
 
     def add(
         self, item: SourceItem, report: IngestReport, *, state: FileState | None = None

@@ -128,6 +128,26 @@ class Items:
         row = self._db.execute("SELECT id FROM items WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
 
+    def withdraw(self, item_id: int, reason: str) -> None:
+        """Blank an item whose source turned out to be something it must not be.
+
+        A watched file swapped for a symlink to a file outside the folder must
+        not stay in the preview or a digest. The row stays (sent digests keep
+        their references, the source stays known), blank and off-topic, out of
+        its story; copies that pointed at it stand alone. Call inside a
+        transaction, after the item left the dedup index.
+        """
+        self._db.execute(
+            "UPDATE items SET copy_of = NULL, copy_similarity = NULL WHERE copy_of = ?",
+            (item_id,),
+        )
+        self._db.execute(
+            "UPDATE items SET title = '', text = NULL, url = NULL, outlet = '', on_topic = 0, "
+            "topic_reason = ?, copy_of = NULL, copy_similarity = NULL, story_id = NULL, "
+            "story_similarity = NULL, story_matched_item = NULL WHERE id = ?",
+            (f"withdrawn: {reason}", item_id),
+        )
+
     def save_item(
         self,
         article: Article,

@@ -45,6 +45,7 @@ scraper) is kept with those bytes removed; above 5 % control bytes it is
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
@@ -86,9 +87,14 @@ _BOMS = (
 _BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)
 # O_NONBLOCK: a file swapped for a FIFO after the stat must not block the scan.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _READ_CHUNK = 1 << 20
 
-_OUTSIDE = "unreadable: symlink leads outside the watched folder"
+OUTSIDE = "unreadable: symlink leads outside the watched folder"
+_SWAPPED = "unreadable: replaced by a symlink while it was read"
+# Where the kernel says an open file descriptor leads (Linux); elsewhere the
+# opened file is compared with the path checked (device and inode).
+_FD_PATH = "/proc/self/fd"
 _NOT_REGULAR = "unreadable: not a regular file"
 _BAD_NAME = "unreadable: file name is not valid UTF-8"
 
@@ -178,7 +184,13 @@ def _roots(folders: Sequence[Path]) -> list[_Root]:
     roots: list[_Root] = []
     seen: set[str] = set()
     for folder in folders:
-        real = os.path.realpath(folder)
+        try:
+            real = os.path.realpath(folder)
+        except (OSError, ValueError) as exc:
+            raise SourceError(
+                f"cannot resolve watched folder {folder}: {exc}",
+                hint="check [sources] folders in the config",
+            ) from None
         if not os.path.exists(real):
             raise SourceError(
                 f"watched folder {folder} does not exist",
@@ -299,12 +311,19 @@ def _examine(
     known: Callable[[str], FileState | None],
     max_bytes: int,
 ) -> SourceItem | Skipped | Unchanged:
-    """Turn one listed file into what the scan yields; every failure becomes a Skipped."""
-    if is_link and not _inside(os.path.realpath(path), root):
-        return Skipped(source, _OUTSIDE)
+    """Turn one listed file into what the scan yields; every failure becomes a Skipped.
+
+    What is read is what was checked: the file is opened (a plain entry with
+    ``O_NOFOLLOW``, so one swapped for a symlink since the listing is not
+    followed), and the *opened* file's own location and type are checked
+    before a byte is read. A file whose size and mtime match the store's is
+    not opened at all (nothing of it is read).
+    """
     try:
+        if is_link and not _inside(os.path.realpath(path), root):
+            return Skipped(source, OUTSIDE)
         st = os.stat(path)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         return Skipped(source, _unreadable(exc))
     if not stat.S_ISREG(st.st_mode):
         return Skipped(source, _NOT_REGULAR)
@@ -315,9 +334,24 @@ def _examine(
     if size > max_bytes:
         return Skipped(source, "too-large")
     try:
-        data = _read(path, size, max_bytes) if size else b""
+        fd = os.open(path, _OPEN_FLAGS | (0 if is_link else _NOFOLLOW))
     except OSError as exc:
+        return Skipped(source, _SWAPPED if exc.errno == errno.ELOOP else _unreadable(exc))
+    try:
+        opened = os.fstat(fd)
+        if not _opened_inside(fd, path, opened, root):
+            return Skipped(source, OUTSIDE)
+        if not stat.S_ISREG(opened.st_mode):
+            return Skipped(source, _NOT_REGULAR)
+        # The stat of what was opened is the one recorded and checked.
+        size, mtime_ns = opened.st_size, opened.st_mtime_ns
+        if size > max_bytes:
+            return Skipped(source, "too-large")
+        data = _read(fd, size, max_bytes) if size else b""
+    except (OSError, ValueError) as exc:
         return Skipped(source, _unreadable(exc))
+    finally:
+        os.close(fd)
     if data is None:
         return Skipped(source, "too-large")
     state = FileState(size, mtime_ns, hashlib.sha256(data).hexdigest())
@@ -349,30 +383,47 @@ def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root if root.endswith(os.sep) else root + os.sep)
 
 
-def _unreadable(exc: OSError) -> str:
-    return f"unreadable: {exc.strerror or type(exc).__name__}"
+def _opened_inside(fd: int, path: str, opened: os.stat_result, root: str) -> bool:
+    """Whether the open file ``fd`` lies inside ``root``, asked of the descriptor itself.
 
-
-def _read(path: str, size: int, limit: int) -> bytes | None:
-    """The file's bytes, or None once more than ``limit`` arrive (it grew since the stat)."""
-    fd = os.open(path, _OPEN_FLAGS)
+    A path checked and then opened can be swapped in between (the file or a
+    folder on its way for a symlink); the descriptor cannot.
+    """
     try:
-        chunks: list[bytes] = []
-        total = 0
-        want = min(size, limit) + 1
-        while chunk := os.read(fd, want):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                return None
-            if total == size:
-                # All that the stat promised. Should the file have grown since,
-                # its mtime differs from the state recorded, so the next scan
-                # reads it again; this saves a second read() on every file.
-                break
-            want = min(_READ_CHUNK, limit + 1 - total)
-    finally:
-        os.close(fd)
+        return _inside(os.readlink(f"{_FD_PATH}/{fd}"), root)
+    except OSError:
+        pass  # no /proc: compare the opened file with the checked path's target
+    real = os.path.realpath(path)
+    if not _inside(real, root):
+        return False
+    st = os.stat(real, follow_symlinks=False)
+    return (st.st_dev, st.st_ino) == (opened.st_dev, opened.st_ino)
+
+
+def _unreadable(exc: OSError | ValueError) -> str:
+    if isinstance(exc, OSError):
+        return f"unreadable: {exc.strerror or type(exc).__name__}"
+    return f"unreadable: {exc}"
+
+
+def _read(fd: int, size: int, limit: int) -> bytes | None:
+    """The open file's bytes, or None once more than ``limit`` arrive (it grew since the stat)."""
+    chunks: list[bytes] = []
+    total = 0
+    want = min(size, limit) + 1
+    while chunk := os.read(fd, want):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            return None
+        if total == size:
+            # All that the stat promised. Should the file have grown since,
+            # its mtime differs from the state recorded, so the next scan
+            # reads it again; this saves a second read() on every file.
+            break
+        want = min(_READ_CHUNK, limit + 1 - total)
+    if not chunks:
+        return b""
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
