@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -57,11 +58,16 @@ def command(func: F) -> F:
     def wrapper(config_path: str | None, **kwargs: Any) -> Any:
         if config_path is None:
             config_path = (click.get_current_context().find_root().obj or {}).get("config")
+        config = None
         try:
             config = load_config(config_path)
             return func(config, **kwargs)
         except DigestError as exc:
             _fail(str(exc))
+        except sqlite3.Error as exc:  # a full disk, a read-only or damaged store: one line
+            from digest.store.errors import store_error
+
+            _fail(str(store_error(exc, config.store.path if config else "?")))
 
     return wrapper  # type: ignore[return-value]
 
@@ -285,3 +291,37 @@ def feeds_export(config: Config, out: str | None) -> None:
     from digest.ingest.sources.feeds import export_feeds
 
     _emit(export_feeds(config), out)
+
+
+@main.group()
+def store() -> None:
+    """The state file: check it for damage, back it up while the service runs."""
+
+
+@store.command("check")
+@command
+def store_check(config: Config) -> None:
+    """Run SQLite's integrity check on the state file; exit 1 if it finds damage."""
+    from digest.store.maintenance import check
+
+    problems = check(config.store.path)
+    if problems == ["ok"]:
+        click.echo(f"{config.store.path}: ok")
+        return
+    for line in problems:
+        click.echo(f"{config.store.path}: {line}")
+    click.echo(
+        "the state file is damaged: restore it from a backup (digest store backup FILE)", err=True
+    )
+    sys.exit(1)
+
+
+@store.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@command
+def store_backup(config: Config, dest: Path) -> None:
+    """Copy the state file to DEST, consistently, even while the service writes it."""
+    from digest.store.maintenance import backup
+
+    pages = backup(config.store.path, dest)
+    click.echo(f"backed up {config.store.path} to {dest} ({pages} pages)")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +60,7 @@ from digest.service.schedule import (
     next_runs,
 )
 from digest.store import Store
+from digest.store.errors import store_error
 from digest.store.locks import ServiceLock
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,8 @@ START = "start"
 DEBOUNCE_SECONDS = 1.0
 # After SIGTERM, the jobs in hand get this long in all before the service exits.
 STOP_SECONDS = 7.0
+# A digest or outbox job that the store failed is asked for again this much later.
+STORE_RETRY_SECONDS = 60.0
 
 
 class Worker:
@@ -249,11 +253,27 @@ class Service:
     def _close(self, pipeline: Pipeline) -> None:
         try:
             pipeline.store.service.record_service_stop(at=self.clock())
+        except sqlite3.Error as exc:
+            log.error("stopping: %s", store_error(exc, self.config.store.path))
         finally:
             pipeline.store.close()
         log.info("service stopped")
 
     def _run(self, pipeline: Pipeline, name: str) -> None:
+        """Run one job; a store that fails (full, read-only, damaged) costs one log line.
+
+        The job's own transaction was rolled back; the digest and outbox jobs
+        are asked for again after :data:`STORE_RETRY_SECONDS` (the others
+        have timers of their own).
+        """
+        try:
+            self._run_job(pipeline, name)
+        except sqlite3.Error as exc:
+            log.error("%s: %s", name, store_error(exc, self.config.store.path))
+            if name in (DIGEST, OUTBOX):
+                self._request(name, delay=STORE_RETRY_SECONDS)
+
+    def _run_job(self, pipeline: Pipeline, name: str) -> None:
         store = pipeline.store
         if name == START:
             self._start(pipeline)
@@ -264,6 +284,8 @@ class Service:
             except DigestError as exc:
                 log.error("%s: %s", name, exc)
                 ok, summary = False, str(exc)
+            except sqlite3.Error:
+                raise  # one line, from _run
             except Exception as exc:  # recorded for digest status; the traceback goes to the log
                 log.exception("job %s failed", name)
                 ok, summary = False, f"{type(exc).__name__}: {exc}"
@@ -307,6 +329,8 @@ class Service:
         try:
             pipeline.ingest_folders()
         except Exception as exc:  # a missing folder or a locked store must not cost the digest
+            if isinstance(exc, sqlite3.Error):
+                exc = store_error(exc, self.config.store.path)
             if isinstance(exc, DigestError):
                 log.error("reading the sources before the digest: %s", exc)
             else:

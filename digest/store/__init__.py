@@ -25,6 +25,7 @@ from pathlib import Path
 
 from digest.errors import StoreError
 from digest.store.db import Database
+from digest.store.errors import store_error
 from digest.store.feeds import Feeds
 from digest.store.index import Index
 from digest.store.items import Items
@@ -41,14 +42,21 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.db = Database(path)
         try:
+            self.db.refuse_foreign()
             self.db.configure()
             migrate(self.db)
+        except StoreError:
+            self.db.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise StoreError(
-                f"the state file {path} is not a usable SQLite database: {exc}",
-                "check [store] path, or move the file away to start afresh",
-            ) from None
+            if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+                raise StoreError(
+                    f"the state file {path} is not a usable SQLite database: {exc}; "
+                    "it was left untouched",
+                    "check [store] path, or restore it from a backup (`digest store backup`)",
+                ) from None
+            raise store_error(exc, path) from None
         self.items = Items(self.db)
         self.index = Index(self.db)
         self.outbox = Outbox(self.db)

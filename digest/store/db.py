@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +24,31 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def _refuse_empty(path: Path) -> None:
+    """A state file that exists but holds nothing is a lost store, not a new one.
+
+    SQLite would take a 0-byte file as a new, empty database: every item read
+    and sent again, with no warning. Unless a write-ahead log beside it holds
+    the data, it is refused and left as it is.
+    """
+    try:
+        empty = path.stat().st_size == 0
+        wal = Path(f"{path}-wal")
+        logged = wal.exists() and wal.stat().st_size > 0
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(
+            f"cannot open the state file {path}: {exc.strerror}", "check [store] path"
+        ) from None
+    if empty and not logged:
+        raise StoreError(
+            f"the state file {path} exists but is empty (0 bytes), so its history is lost; "
+            "it was left untouched",
+            "restore it from a backup, or delete it to start afresh (everything is sent again)",
+        )
+
+
 class Database:
     """One open SQLite connection, in autocommit mode with explicit transactions."""
 
@@ -33,12 +58,28 @@ class Database:
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                _refuse_empty(self.path)
             self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the state file {path}: {exc}", "check [store] path"
             ) from None
         self._in_transaction = False
+
+    def refuse_foreign(self) -> None:
+        """A SQLite file with tables but no migrations is someone else's: never write to it.
+
+        Called before anything writes (even a pragma: WAL mode rewrites the header).
+        """
+        tables = {
+            r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if tables and "schema_migrations" not in tables:
+            raise StoreError(
+                f"the state file {self.path} is a SQLite database but not a digest store "
+                f"(it has the tables {', '.join(sorted(tables)[:5])}); it was left untouched",
+                "check [store] path",
+            )
 
     def configure(self) -> None:
         """Set the pragmas; raises sqlite3.DatabaseError when the file is not a database."""
@@ -77,13 +118,18 @@ class Database:
         self._in_transaction = True
         try:
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
         finally:
             self._in_transaction = False
+
+    def _rollback(self) -> None:
+        """Undo the open transaction; SQLite may have done so itself (a full disk, a crash)."""
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
