@@ -23,6 +23,7 @@ from digest.delivery.outbox import (
 )
 from digest.delivery.transports import Transport
 from digest.errors import DigestError
+from digest.ingest.bounds import SUMMARY_CHARS, cut
 from digest.ingest.prepare import Prepared, Preparer, prepare_stream
 from digest.ingest.sources.events import SourceEvent
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
@@ -349,7 +350,12 @@ def build_digest(
     digest = replace(
         digest,
         stories=tuple(
-            replace(s, summary=summarize(texts.get(by_story[s.id][0].id) or "", sentences))
+            replace(
+                s,
+                summary=cut(
+                    summarize(texts.get(by_story[s.id][0].id) or "", sentences), SUMMARY_CHARS
+                ),
+            )
             for s in digest.stories
         ),
     )

@@ -31,6 +31,7 @@ from datetime import datetime
 from itertools import islice
 
 from digest.config import Config
+from digest.ingest.bounds import bound_article
 from digest.ingest.clean import clean_page
 from digest.ingest.features import FeatureExtractor, Features
 from digest.ingest.sources.events import SourceEvent
@@ -92,7 +93,7 @@ class Preparer:
             cleaned = clean_page(item, now=now, tz=self.tz, templates=self.templates)
         except Exception as exc:  # one bad document must not stop the run
             return Prepared(None, None, None, f"{type(exc).__name__}: {exc}")
-        article = cleaned.article
+        article = bound_article(cleaned.article)
         decision = classify(article, self.terms) if self.filter else UNFILTERED
         features = self.extractor.features(article) if decision.on_topic else None
         return Prepared(article, decision, features, None, cleaned.site, cleaned.template_keys)

@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from digest.config import Config
+from digest.ingest.bounds import ENTRIES_PER_FEED, bound_item, reference
 from digest.ingest.sitename import site_name
 from digest.ingest.sources.feedparse import Entry, ParsedFeed, parse_feed
 from digest.ingest.sources.fetch import (
@@ -301,32 +302,41 @@ def _changed_items(
 ) -> Iterator[SourceItem]:
     """Source items for the entries that are new, or changed since they were stored."""
     outlet = feed_outlet(spec, parsed)
-    for entry in parsed.entries:
-        identity = entry_identity(entry, spec.url)
+    if len(parsed.entries) > ENTRIES_PER_FEED:
+        log.warning(
+            "feed %s lists %d entries: only the first %d are read",
+            spec.url,
+            len(parsed.entries),
+            ENTRIES_PER_FEED,
+        )
+    for entry in parsed.entries[:ENTRIES_PER_FEED]:
+        identity = reference(entry_identity(entry, spec.url)) or ""
         if identity in claimed:  # earlier in this poll, in this feed or another
             continue
         claimed.add(identity)
         fingerprint = entry.content_hash
-        source = entry.link or entry.id or identity
+        source = reference(entry.link or entry.id or identity) or identity
         known = store.feeds.feed_item(identity, source)
         if known is not None:
             known_source, known_fingerprint, owner = known
             if owner != spec.url or known_fingerprint == fingerprint:
                 continue
             source = known_source
-        yield SourceItem(
-            source=source,
-            kind="feed",
-            body=entry.body,
-            is_html=True,
-            fingerprint=fingerprint,
-            modified=now,
-            url=entry.link,
-            title=entry.title or None,
-            outlet=outlet,
-            published=entry.published,
-            feed=spec.url,
-            guid=identity,
+        yield bound_item(
+            SourceItem(
+                source=source,
+                kind="feed",
+                body=entry.body,
+                is_html=True,
+                fingerprint=fingerprint,
+                modified=now,
+                url=entry.link,
+                title=entry.title or None,
+                outlet=outlet,
+                published=entry.published,
+                feed=spec.url,
+                guid=identity,
+            )
         )
 
 
