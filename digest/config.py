@@ -156,6 +156,10 @@ class DeliveryConfig:
     smtp_ca_file: Path | None = None
     # Seconds to wait for the SMTP server at each step.
     smtp_timeout: float = 30.0
+    # Seconds to wait for the answer to the end of DATA (RFC 5321 §4.5.3.2
+    # recommends 10 minutes): a server may check the message for that long,
+    # and giving up earlier leaves it unknown whether the digest was accepted.
+    smtp_data_timeout: float = 600.0
     sender: str = "digest@localhost"
     to: tuple[str, ...] = ("reader@localhost",)
     reply_to: str = ""
@@ -425,6 +429,8 @@ def _check(config: Config, where: str | None) -> None:
             fail("an address must be one line", f"[delivery] {key}")
     if delivery.smtp_timeout <= 0:
         fail("must be more than 0", "[delivery] smtp_timeout")
+    if delivery.smtp_data_timeout <= 0:
+        fail("must be more than 0", "[delivery] smtp_data_timeout")
     if delivery.retry_minutes <= 0 or delivery.max_retry_hours <= 0:
         fail("must be more than 0", "[delivery] retry_minutes")
     schedule = config.schedule

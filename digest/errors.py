@@ -7,7 +7,8 @@ The hierarchy, in one place::
     ├── StoreError              the SQLite state file cannot be opened, is locked or is newer
     ├── SourceError             a watched folder or feed list that cannot be used at all
     ├── DeliveryError           the digest could not be handed over (SMTP, Maildir, file)
-    │   └── PermanentDeliveryError   the server refused for good (5xx): retrying will not help
+    │   ├── PermanentDeliveryError   the server refused for good (5xx): retrying will not help
+    │   └── UncertainDeliveryError   no answer to the end of DATA: it may have been accepted
     └── ServiceError            the background service cannot start (e.g. already running)
 
 Bad *input* (one broken file, one broken feed) is not an exception that reaches
@@ -57,6 +58,14 @@ class DeliveryError(DigestError):
 
 class PermanentDeliveryError(DeliveryError):
     """The receiving server refused for good; retrying the same message will not help."""
+
+
+class UncertainDeliveryError(DeliveryError):
+    """The message went out but its answer never came: it may have been delivered.
+
+    The digest stays pending and is sent again with the same Message-ID (which
+    receivers use to drop a duplicate); its stories never go into another digest.
+    """
 
 
 class ServiceError(DigestError):

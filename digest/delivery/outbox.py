@@ -11,6 +11,10 @@ The promise is that a digest is never lost and never sent twice:
 - A story carried by a pending digest goes into no other digest until that
   one is delivered (:meth:`Store.unsent_story_ids`), so retries never
   duplicate a story; new reports of it wait and then come as an update.
+- A hand-over whose answer never came after the whole message went out (an
+  SMTP timeout after DATA) is *unknown*, not failed: the server may have it.
+  The digest stays pending and is sent again with the same Message-ID, and
+  its stories stay with it for good, even if a later try is refused.
 - Only one process hands digests over at a time (:func:`outbox_lock`), so
   the service and a manual ``digest send`` never send the same one together.
 
@@ -43,7 +47,12 @@ from digest.delivery.transports import (
     Transport,
     transport_for,
 )
-from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
+from digest.errors import (
+    ConfigError,
+    DeliveryError,
+    PermanentDeliveryError,
+    UncertainDeliveryError,
+)
 from digest.models import RenderedEmail
 from digest.output.compose import BuiltDigest
 from digest.output.message import build_message, make_message_id
@@ -197,7 +206,21 @@ def hand_over(
     except PermanentDeliveryError as exc:
         store.outbox.mark_attempt(row.id, error=str(exc), next_attempt_at=None, permanent=True)
         log.error("digest #%d refused for good: %s", row.id, exc)
+        if row.uncertain_at:
+            log.error(
+                "digest #%d may have been delivered before (%s): its stories are not sent again",
+                row.id,
+                row.uncertain_at,
+            )
         result.failed.append(str(exc))
+        return False
+    except UncertainDeliveryError as exc:
+        when = _backoff(config.delivery, row.attempts, clock())
+        store.outbox.mark_attempt(
+            row.id, error=str(exc), next_attempt_at=when, permanent=False, uncertain=True
+        )
+        log.warning("digest #%d: unknown whether delivered, again after %s: %s", row.id, when, exc)
+        result.failed.append(f"{exc} (sent again after {when})")
         return False
     except DeliveryError as exc:
         when = _backoff(config.delivery, row.attempts, clock())

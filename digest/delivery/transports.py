@@ -1,9 +1,11 @@
 """Transports: what hands one digest over to a Maildir, a file or an SMTP server.
 
 A transport raises :class:`DeliveryError` when the hand-over may work later
-(the server is down, a 4xx answer, a full disk) and
-:class:`PermanentDeliveryError` when the server refused for good (5xx), so
-that :mod:`digest.delivery.outbox` can keep the digest in the outbox or record it as
+(the server is down, a 4xx answer, a full disk),
+:class:`PermanentDeliveryError` when the server refused for good (5xx), and
+:class:`UncertainDeliveryError` when the whole message went out but the
+answer to it never came (it may have been accepted), so that
+:mod:`digest.delivery.outbox` can keep the digest in the outbox or record it as
 failed. Once a transport returns, the message was accepted.
 """
 
@@ -20,7 +22,12 @@ from pathlib import Path
 from typing import Protocol
 
 from digest.config import ENV_SMTP_PASSWORD, Config, DeliveryConfig
-from digest.errors import ConfigError, DeliveryError, PermanentDeliveryError
+from digest.errors import (
+    ConfigError,
+    DeliveryError,
+    PermanentDeliveryError,
+    UncertainDeliveryError,
+)
 from digest.files import atomic_write
 
 log = logging.getLogger(__name__)
@@ -77,6 +84,40 @@ class MaildirTransport:
         return [*paths, self.maildir / "new" / key]
 
 
+class _DataWait:
+    """An SMTP client that waits ``data_timeout`` for the answer to the end of DATA.
+
+    ``data_sent`` is True once the message's final "." went out: from then on
+    a lost answer means the server may have the message.
+    """
+
+    data_timeout: float = 600.0
+    data_sent = False
+    _in_data = False
+
+    def data(self, msg):  # type: ignore[no-untyped-def]
+        self._in_data = True
+        try:
+            return super().data(msg)  # type: ignore[misc]
+        finally:
+            self._in_data = False
+
+    def send(self, s):  # type: ignore[no-untyped-def]
+        super().send(s)  # type: ignore[misc]
+        if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.data_sent = True
+            if self.sock is not None:  # type: ignore[attr-defined]
+                self.sock.settimeout(self.data_timeout)  # type: ignore[attr-defined]
+
+
+class _SMTP(_DataWait, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_DataWait, smtplib.SMTP_SSL):
+    pass
+
+
 @dataclass
 class SmtpTransport:
     """Sends by SMTP, with STARTTLS, implicit TLS or neither, and optional AUTH.
@@ -92,13 +133,17 @@ class SmtpTransport:
             self.ssl_context = ssl.create_default_context()
         return self.ssl_context
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _SMTP | _SMTPSSL:
         c = self.config
+        client: _SMTP | _SMTPSSL
         if c.smtp_security == "ssl":
-            return smtplib.SMTP_SSL(
+            client = _SMTPSSL(
                 c.smtp_host, c.smtp_port, timeout=c.smtp_timeout, context=self._context()
             )
-        return smtplib.SMTP(c.smtp_host, c.smtp_port, timeout=c.smtp_timeout)
+        else:
+            client = _SMTP(c.smtp_host, c.smtp_port, timeout=c.smtp_timeout)
+        client.data_timeout = c.smtp_data_timeout
+        return client
 
     def _send(self, client: smtplib.SMTP, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
         c = self.config
@@ -113,6 +158,7 @@ class SmtpTransport:
     def deliver(self, message: EmailMessage, *, html: str, stem: str) -> list[Path]:
         c = self.config
         where = f"{c.smtp_host}:{c.smtp_port}"
+        client: _SMTP | _SMTPSSL | None = None
         try:
             client = self._connect()
             try:
@@ -147,6 +193,13 @@ class SmtpTransport:
                 "set [delivery] smtp_ca_file to the certificate it uses, or fix smtp_host",
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
+            if client is not None and client.data_sent:
+                raise UncertainDeliveryError(
+                    f"the SMTP server {where} did not answer the digest within "
+                    f"{c.smtp_data_timeout:g} s ({str(exc) or type(exc).__name__}): "
+                    "it may have been accepted",
+                    "it stays in the outbox and is sent again with the same Message-ID",
+                ) from None
             raise DeliveryError(
                 f"cannot reach the SMTP server {where}: {str(exc) or type(exc).__name__}",
                 "check [delivery] smtp_host and smtp_port; the digest stays in the outbox",

@@ -298,7 +298,9 @@ class Items:
         A story that a pending digest carries waits for it, even when new
         reports joined it since: otherwise a second digest would carry the
         story again. Once the pending one is delivered, the new reports go
-        out as an update.
+        out as an update. A digest that may have been delivered (no answer
+        after the whole message went out) keeps its stories for good, even
+        when it is later refused.
         """
         if include_sent:
             sql = (
@@ -311,7 +313,8 @@ class Items:
                 "AND story_id IS NOT NULL AND sent_digest_id IS NULL AND story_id NOT IN "
                 "(SELECT i.story_id FROM digest_items di JOIN digests d ON d.id = di.digest_id "
                 "JOIN items i ON i.id = di.item_id "
-                f"WHERE d.status = '{PENDING}' AND i.story_id IS NOT NULL)"
+                f"WHERE (d.status = '{PENDING}' OR d.uncertain_at IS NOT NULL) "
+                "AND i.story_id IS NOT NULL)"
             )
         return sorted(r[0] for r in self._db.execute(sql))
 

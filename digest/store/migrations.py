@@ -187,6 +187,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE template_sources (source TEXT PRIMARY KEY, site TEXT NOT NULL) WITHOUT ROWID
         """,
     ),
+    (
+        # When a digest's hand-over ended without an answer after the whole
+        # message went out (it may have been delivered): from then on its
+        # stories stay with it, even if it is later refused.
+        "0007_uncertain_delivery",
+        "ALTER TABLE digests ADD COLUMN uncertain_at TEXT",
+    ),
 ]
 
 

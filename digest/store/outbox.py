@@ -29,6 +29,7 @@ class DigestRow:
     next_attempt_at: str | None
     last_error: str | None
     sent_at: str | None
+    uncertain_at: str | None = None
 
 
 class Outbox:
@@ -82,14 +83,33 @@ class Outbox:
             )
 
     def mark_attempt(
-        self, digest_id: int, *, error: str, next_attempt_at: str | None, permanent: bool
+        self,
+        digest_id: int,
+        *,
+        error: str,
+        next_attempt_at: str | None,
+        permanent: bool,
+        uncertain: bool = False,
     ) -> None:
-        """A send failed: count it, keep the reason, and say when to retry (or not)."""
+        """A send failed: count it, keep the reason, and say when to retry (or not).
+
+        ``uncertain``: the message went out and no answer came, so it may
+        have been delivered; remembered for good (see ``Items.unsent_story_ids``).
+        """
         with self._database.transaction():
             self._db.execute(
                 "UPDATE digests SET attempts = attempts + 1, last_error = ?, "
-                "next_attempt_at = ?, status = ? WHERE id = ?",
-                (error, next_attempt_at, FAILED if permanent else PENDING, digest_id),
+                "next_attempt_at = ?, status = ?, "
+                "uncertain_at = CASE WHEN ? THEN coalesce(uncertain_at, ?) ELSE uncertain_at END "
+                "WHERE id = ?",
+                (
+                    error,
+                    next_attempt_at,
+                    FAILED if permanent else PENDING,
+                    uncertain,
+                    now_iso(),
+                    digest_id,
+                ),
             )
 
     def digests(self, *, status: str | None = None, limit: int = 100) -> list[DigestRow]:
