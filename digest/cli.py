@@ -53,7 +53,7 @@ def _emit(payload: bytes, out: str | None, note: str = "") -> None:
 def command(func: F) -> F:
     """Give a command the shared --config option and the one-line error edge."""
 
-    @click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+    @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
     @functools.wraps(func)
     def wrapper(config_path: str | None, **kwargs: Any) -> Any:
         if config_path is None:
@@ -81,7 +81,7 @@ def command(func: F) -> F:
     show_default=True,
     help="How much to log to stderr.",
 )
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.pass_context
 def main(ctx: click.Context, log_level: str, config_path: str | None) -> None:
     """Turn Russia–North Korea news from folders and feeds into one email digest."""

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from digest.config_ranges import check_ranges
 from digest.cron import parse_cron
 from digest.errors import ConfigError
 
@@ -254,6 +257,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         if named:
             raise ConfigError(f"config file {path} does not exist", path=str(path))
         return _build({}, None, Path.cwd() / "config")
+    if path.is_dir():
+        raise ConfigError(f"config file {path} is a folder, not a file", path=str(path))
     try:
         raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -379,45 +384,27 @@ def _check(config: Config, where: str | None) -> None:
     def fail(message: str, key: str) -> None:
         raise ConfigError(message, key=key, path=where)
 
+    check_ranges({name: getattr(config, name) for name in _SECTIONS}, _TOML_NAMES, fail)
     try:
         ZoneInfo(config.digest.timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         fail(f"unknown time zone {config.digest.timezone!r}", "[digest] timezone")
     if config.digest.language not in ("id", "en"):
         fail(f"must be 'id' or 'en', not {config.digest.language!r}", "[digest] language")
-    if config.digest.max_stories < 1:
-        fail("must be at least 1", "[digest] max_stories")
-    if not 1 <= config.digest.summary_sentences <= 10:
-        fail("must be between 1 and 10", "[digest] summary_sentences")
-    if config.sources.max_file_bytes < 1:
-        fail("must be a positive number of bytes", "[sources] max_file_bytes")
     dedup = config.dedup
-    if dedup.shingle_size < 1:
-        fail("must be at least 1", "[dedup] shingle_size")
     if dedup.num_perm < 16 or dedup.bands < 1 or dedup.num_perm % dedup.bands:
         fail(
             f"num_perm ({dedup.num_perm}) must be at least 16 and a multiple of bands "
             f"({dedup.bands}); e.g. num_perm = 128 with bands = 64 or 32",
             "[dedup] bands",
         )
-    for name in ("copy_threshold", "event_threshold"):
-        if not 0.0 < getattr(dedup, name) <= 1.0:
-            fail("must be between 0 and 1", f"[dedup] {name}")
-    if not 0.0 <= dedup.event_ambiguity < 1.0:
+    if dedup.event_ambiguity >= 1.0:  # its range below includes 0; 1 itself is out
         fail("must be at least 0 and below 1", "[dedup] event_ambiguity")
-    if dedup.event_window_days < 0:
-        fail("must be zero or more", "[dedup] event_window_days")
-    if config.store.keep_days < 1:
-        fail("must be at least 1", "[store] keep_days")
-    if config.ingest.workers < 0:
-        fail("must be 0 (one per core) or more", "[ingest] workers")
     delivery = config.delivery
     if delivery.method not in ("file", "maildir", "smtp"):
         fail(f"must be 'file', 'maildir' or 'smtp', not {delivery.method!r}", "[delivery] method")
     if delivery.smtp_security not in ("starttls", "ssl", "none"):
         fail("must be 'starttls', 'ssl' or 'none'", "[delivery] smtp_security")
-    if not 0 < delivery.smtp_port < 65536:
-        fail(f"{delivery.smtp_port} is not a TCP port", "[delivery] smtp_port")
     if delivery.method == "smtp" and not delivery.to:
         fail("needs at least one recipient", "[delivery] to")
     for key, addresses in (
@@ -427,31 +414,26 @@ def _check(config: Config, where: str | None) -> None:
     ):
         if any(c in address for address in addresses for c in "\r\n"):
             fail("an address must be one line", f"[delivery] {key}")
-    if delivery.smtp_timeout <= 0:
-        fail("must be more than 0", "[delivery] smtp_timeout")
-    if delivery.smtp_data_timeout <= 0:
-        fail("must be more than 0", "[delivery] smtp_data_timeout")
-    if delivery.retry_minutes <= 0 or delivery.max_retry_hours <= 0:
-        fail("must be more than 0", "[delivery] retry_minutes")
-    schedule = config.schedule
-    if schedule.poll_minutes <= 0:
-        fail("must be more than 0", "[schedule] poll_minutes")
-    if schedule.folder_scan_seconds <= 0:
-        fail("must be more than 0", "[schedule] folder_scan_seconds")
-    if schedule.misfire_grace_seconds < 1:
-        fail("must be at least 1", "[schedule] misfire_grace_seconds")
+    _check_cron(config.schedule.digest, config.digest.tz, fail)
+
+
+# A digest schedule must fire within this many years (29 February fires every 4).
+CRON_HORIZON_YEARS = 10
+
+
+def _check_cron(expression: str, tz: ZoneInfo, fail: Callable[[str, str], None]) -> None:
+    """A cron expression that parses and fires at least once in the next years."""
+    key = "[schedule] digest"
     try:
-        parse_cron(schedule.digest, config.digest.tz)
-    except ValueError as exc:
-        fail(f"{schedule.digest!r} is not a cron expression: {exc}", "[schedule] digest")
-    if not 0 < config.preview.port < 65536:
-        fail(f"{config.preview.port} is not a TCP port", "[preview] port")
-    fetch = config.fetch
-    if fetch.concurrency < 1:
-        fail("must be at least 1", "[fetch] concurrency")
-    if fetch.connect_timeout <= 0 or fetch.read_timeout <= 0:
-        fail("timeouts must be more than 0", "[fetch] read_timeout")
-    if fetch.deadline_seconds <= 0:
-        fail("must be more than 0", "[fetch] deadline_seconds")
-    if fetch.budget_seconds <= 0:
-        fail("must be more than 0", "[fetch] budget_seconds")
+        trigger = parse_cron(expression, tz)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        fail(f"{expression!r} is not a cron expression: {exc}", key)
+        return
+    now = datetime.now(tz)
+    fires = trigger.get_next_fire_time(None, now)
+    if fires is None or fires > now + timedelta(days=366 * CRON_HORIZON_YEARS):
+        fail(
+            f"{expression!r} never fires in the next {CRON_HORIZON_YEARS} years "
+            "(a date that does not exist, such as 30 February?)",
+            key,
+        )
