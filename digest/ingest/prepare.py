@@ -15,6 +15,10 @@ process: below ``POOL_MIN_ITEMS`` a pool costs more than it saves.
 
 Workers are forked from a ``forkserver`` that has imported this module once,
 not from the caller, which may be running threads (the service's scheduler).
+The pool is shut down on every way out of :func:`prepare_stream` (its
+pending work cancelled), and each worker watches the process that started
+it and exits when that one is gone, even killed with SIGKILL: otherwise
+workers blocked on their task queue would live on, one set per crash.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -148,9 +155,10 @@ def _pooled(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     pending: deque[tuple[list[SourceEvent], Future[list[Prepared]] | None]] = deque()
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(config,)
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(config, os.getpid())
+    )
+    try:
         while chunk := list(islice(entries, CHUNK_ITEMS)):
             items = [e for e in chunk if isinstance(e, SourceItem)]
             future = None
@@ -164,6 +172,8 @@ def _pooled(
                 yield from _collect(*pending.popleft(), preparer, clock)
         while pending:
             yield from _collect(*pending.popleft(), preparer, clock)
+    finally:  # also when the consumer stops early or raises: no work left running
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _collect(
@@ -190,8 +200,9 @@ def _collect(
 _worker: Preparer | None = None
 
 
-def _start_worker(config: Config) -> None:
+def _start_worker(config: Config, parent: int) -> None:
     global _worker
+    _watch_parent(parent)
     terms = load_vocabulary(config)
     store = str(config.store.path)
     templates = NO_TEMPLATES if store == ":memory:" else ReadOnlyTemplates(store)
@@ -203,3 +214,39 @@ def _prepare_chunk(items: list[SourceItem], now: datetime) -> list[Prepared]:
     if _worker is None:
         raise RuntimeError("the prepare worker was not initialised")
     return [_worker(item, now) for item in items]
+
+
+# How often a worker without pidfd support checks that its parent lives (seconds).
+PARENT_POLL_SECONDS = 0.5
+
+
+def _watch_parent(pid: int) -> None:
+    """Exit this worker as soon as process ``pid`` (the pool's owner) is gone.
+
+    A pidfd becomes readable when the process ends (Linux 5.3+); elsewhere
+    the pid is polled.
+    """
+    try:
+        fd: int | None = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+
+    def watch() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while _alive(pid):
+                time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="digest-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
