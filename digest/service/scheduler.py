@@ -207,9 +207,19 @@ class Service:
             self._scheduler = scheduler
             self._worker.request(START)  # before any timer can ask for a job
             scheduler.resume()
+            timer_scan_at = 0.0
             while not stop.wait(1.0):
                 if not all(worker.alive for worker in started):
                     raise ServiceError("a worker thread ended unexpectedly", "see the log above")
+                if events and not watcher.check():
+                    # A folder that could not be watched again is scanned as if
+                    # there were no file events (while one is gone, no scan can run).
+                    now = time.monotonic()
+                    folders = self.config.sources.folders
+                    due = now - timer_scan_at >= self.config.schedule.folder_scan_seconds
+                    if due and all(folder.is_dir() for folder in folders):
+                        timer_scan_at = now
+                        self._worker.request(FOLDERS)
         finally:
             stop_by = time.monotonic() + STOP_SECONDS
             self._fetcher.cancel()
