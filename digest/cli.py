@@ -200,14 +200,18 @@ def run(config: Config) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--skipped", "list_skipped", is_flag=True, help="List every skipped file.")
 @command
-def status(config: Config, as_json: bool) -> None:
-    """Counts of items and stories, skipped files with reasons, the last digest, the outbox."""
+def status(config: Config, as_json: bool, list_skipped: bool) -> None:
+    """Counts of items and stories, skipped files by reason, the last digest, the outbox.
+
+    --json includes every skipped file; --skipped lists them in the text too.
+    """
     from digest.service.status import gather
 
     pipeline = _pipeline(config)
     with pipeline.store:
-        info = gather(pipeline.store, pipeline.config)
+        info = gather(pipeline.store, pipeline.config, skipped_list=as_json or list_skipped)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return

@@ -80,8 +80,10 @@ def test_status_lists_skipped_files_with_reasons(config_path: Path, tmp_path: Pa
     run("ingest", "--config", str(config_path), cwd=tmp_path)
     result = run("status", "--config", str(config_path), cwd=tmp_path)
     assert result.returncode == 0
-    assert "empty.txt: empty" in result.stdout
+    assert "  1 empty" in result.stdout and "empty.txt" not in result.stdout
     assert "stories: 4 (4 not yet sent)" in result.stdout
+    listed = run("status", "--skipped", "--config", str(config_path), cwd=tmp_path)
+    assert "empty.txt: empty" in listed.stdout
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,9 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview on 127.0.0.1; port 0 picks a free port (see :attr:`port`)."""
 
     daemon_threads = True
+    # The listen backlog: connections waiting to be accepted. The default (5)
+    # resets some of a burst of 200 (a page's assets, a browser's reconnects).
+    request_queue_size = 512
 
     def __init__(self, config: Config, *, clock: Clock = system_clock, port: int = 0) -> None:
         self.preview = Preview(config, clock=clock)
@@ -97,7 +100,12 @@ class _Handler(BaseHTTPRequestHandler):
             answer = Response(b"unexpected Host header\n", "text/plain", 421, DATA_CSP)
         else:
             answer = self.server.preview.handle(self.path)
+        self._send(answer, send_body=send_body)
+
+    def _send(self, answer: Response, *, send_body: bool, close: bool = False) -> None:
         self.send_response(answer.status)
+        if close:
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
         self.send_header("Content-Security-Policy", answer.csp)
@@ -107,6 +115,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(answer.body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The server's own errors (400, 414, 431, 501 …) with the same headers as every page.
+
+        http.server would send its own HTML page with no Content-Security-Policy.
+        """
+        short = self.responses.get(code, ("error", ""))[0]
+        self.log_error("code %d, message %s", code, message)
+        body = f"{code} {message or short}\n".encode("utf-8", "replace")
+        self.close_connection = True
+        # A request line too broken to parse leaves HTTP/0.9, which has no
+        # headers at all; no client speaks it, so answer with headers anyway.
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"
+        answer = Response(body, "text/plain; charset=utf-8", code, DATA_CSP)
+        send_body = self.command != "HEAD" and code >= 200 and code not in (204, 304)
+        self._send(answer, send_body=send_body, close=True)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)

@@ -11,16 +11,22 @@ if TYPE_CHECKING:
     from digest.store import Store
 
 
-def gather(store: Store, config: Config) -> dict[str, Any]:
-    """Collect the figures as plain data (the CLI prints them, or dumps them as JSON)."""
+def gather(store: Store, config: Config, *, skipped_list: bool = True) -> dict[str, Any]:
+    """Collect the figures as plain data (the CLI prints them, or dumps them as JSON).
+
+    Skipped files are counted by reason; the list of them (which may run to
+    100,000 lines) only with ``skipped_list``.
+    """
     sent = store.outbox.digests(status="sent", limit=1)
     waiting = store.outbox.digests(status="pending", limit=1000) + store.outbox.digests(
         status="failed", limit=20
     )
+    skipped = store.items.skipped() if skipped_list else []
     return {
         "store": str(store.path),
         "counts": store.counts(),
-        "skipped": [{"source": s, "reason": r} for s, r in store.items.skipped()],
+        "skipped_by_reason": dict(store.items.skipped_reasons()),
+        "skipped": [{"source": s, "reason": r} for s, r in skipped],
         "last_digest": (
             {"id": sent[0].id, "sent_at": sent[0].sent_at, "subject": sent[0].subject}
             if sent
@@ -60,7 +66,12 @@ def format_status(info: dict[str, Any]) -> str:
         f"stories: {c['stories']} ({c['unsent_stories']} not yet sent)",
         f"skipped files: {c['skipped']}",
     ]
-    lines.extend(f"  {s['source']}: {s['reason']}" for s in info["skipped"])
+    lines.extend(f"  {n} {reason}" for reason, n in info["skipped_by_reason"].items())
+    if info["skipped"]:
+        lines.append("  the files:")
+        lines.extend(f"    {s['source']}: {s['reason']}" for s in info["skipped"])
+    elif c["skipped"]:
+        lines.append("  (digest status --skipped lists them)")
     last = info["last_digest"]
     lines.append(
         f"last digest: #{last['id']} sent {last['sent_at']}: {last['subject']}"

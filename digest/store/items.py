@@ -119,6 +119,14 @@ class Items:
     def clear_skip(self, source: str) -> None:
         self._db.execute("DELETE FROM skipped WHERE source = ?", (source,))
 
+    def skipped_reasons(self) -> list[tuple[str, int]]:
+        """How many sources are skipped for each reason, the commonest first."""
+        return list(
+            self._db.execute(
+                "SELECT reason, COUNT(*) AS n FROM skipped GROUP BY reason ORDER BY n DESC, reason"
+            )
+        )
+
     def skipped(self) -> list[tuple[str, str]]:
         return list(self._db.execute("SELECT source, reason FROM skipped ORDER BY source"))
 
