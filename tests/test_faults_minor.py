@@ -108,3 +108,24 @@ def test_status_counts_skipped_files_by_reason_and_lists_them_on_request(tmp_pat
     info = json.loads(as_json.stdout)
     assert info["skipped_by_reason"] == {"empty": 30, "binary": 1}
     assert len(info["skipped"]) == 31
+
+
+@pytest.mark.parametrize("padding", [0, 1])  # an even length decodes as UTF-16 (to garbage)
+def test_a_feed_with_a_wrong_declared_charset_is_read_by_detection(padding: int) -> None:
+    from digest.ingest.sources.feedparse import parse_feed
+
+    title = "Korea Utara dan Rusia — kerja sama baru: “jembatan” di Sungai Tumen"
+    body = (
+        '<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><title>Berita</title>'
+        f"<item><title>{title}</title><link>https://news.example.com/a</link>"
+        "<description>Putin dan Kim Jong Un bertemu.</description></item></channel></rss>"
+    ).encode()
+    body += b"\n" * ((len(body) + padding) % 2)
+    in_header = body.replace(b' encoding="UTF-16"', b"")
+    in_header += b"\n" * ((len(in_header) + padding) % 2)
+    for data, content_type in ((body, None), (in_header, "application/rss+xml; charset=utf-16")):
+        parsed = parse_feed(data, url="https://news.example.com/f.xml", content_type=content_type)
+        assert not parsed.not_a_feed, (len(data), parsed.error)
+        assert [e.title for e in parsed.entries] == [title]
+    page = parse_feed(b"<!doctype html><html><body>hi</body></html>", url="https://x.example/")
+    assert page.not_a_feed  # an HTML page stays what it is

@@ -24,11 +24,12 @@ import html
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import charset_normalizer
 import feedparser
 import nh3
 
@@ -125,6 +126,40 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> Par
 
 
 def _parse_xml_feed(data: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
+    parsed = _parse_xml_as_declared(data, url=url, content_type=content_type)
+    if not parsed.not_a_feed or _HTML_START_RE.match(data[:4096]):
+        return parsed
+    # A wrong declared charset (a UTF-8 feed that says UTF-16) makes the whole
+    # document unreadable; decoded by detection instead, it may be a feed.
+    redecoded = _redecode(data)
+    if redecoded is None:
+        return parsed
+    text, codec = redecoded
+    again = _parse_xml_as_declared(
+        text.encode("utf-8"), url=url, content_type="application/xml; charset=utf-8"
+    )
+    if again.not_a_feed:
+        return parsed
+    note = f"the declared character encoding was wrong; read as {codec}"
+    return replace(again, problem=f"{note}; {again.problem}" if again.problem else note)
+
+
+_XML_ENCODING_RE = re.compile(r"""(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
+def _redecode(data: bytes) -> tuple[str, str] | None:
+    """The document decoded by what its bytes are, its encoding declaration dropped."""
+    try:
+        text, codec = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data[:1_000_000]).best()
+        if best is None:
+            return None
+        text, codec = str(best), best.encoding
+    return _XML_ENCODING_RE.sub(r"\1", text, count=1), codec
+
+
+def _parse_xml_as_declared(data: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
     # Relative links resolve against the URL the feed was fetched from; a feed
     # read from a file has no such URL, so its own home-page link serves.
     http_base = _http_url(url, None)
