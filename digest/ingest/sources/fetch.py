@@ -301,6 +301,8 @@ def _shut(sock: socket.socket) -> None:
 class _Timed:
     """A connection bounded by its fetch's deadline as well as by its own timeouts."""
 
+    timeout: float | None
+
     def __init__(self, *args, timeouts: tuple[float, float], deadline: _Deadline, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._connect_timeout, self._read_timeout = timeouts
