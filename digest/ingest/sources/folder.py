@@ -45,7 +45,6 @@ scraper) is kept with those bytes removed; above 5 % control bytes it is
 from __future__ import annotations
 
 import codecs
-import errno
 import hashlib
 import os
 import re
@@ -59,6 +58,13 @@ from pathlib import Path, PurePath
 from charset_normalizer import from_bytes
 
 from digest.errors import SourceError
+from digest.ingest.sources.opening import (
+    NOT_REGULAR,
+    OUTSIDE,
+    inside,
+    read_checked,
+    unreadable,
+)
 from digest.models import Skipped, SourceItem
 
 # Only these are sources. The list also keeps out what editors and downloaders
@@ -85,17 +91,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)
-# O_NONBLOCK: a file swapped for a FIFO after the stat must not block the scan.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ_CHUNK = 1 << 20
-
-OUTSIDE = "unreadable: symlink leads outside the watched folder"
-_SWAPPED = "unreadable: replaced by a symlink while it was read"
-# Where the kernel says an open file descriptor leads (Linux); elsewhere the
-# opened file is compared with the path checked (device and inode).
-_FD_PATH = "/proc/self/fd"
-_NOT_REGULAR = "unreadable: not a regular file"
 _BAD_NAME = "unreadable: file name is not valid UTF-8"
 
 
@@ -250,7 +245,7 @@ def _list(root: _Root, index: int, other_roots: set[str], out: list[_Entry]) -> 
                     f"cannot list watched folder {dir_path}: {exc.strerror}",
                     hint="check [sources] folders in the config and the folder's permissions",
                 ) from None
-            out.append((f"{rel_dir}/", dir_path, index, _unreadable(exc)))
+            out.append((f"{rel_dir}/", dir_path, index, unreadable(exc)))
             continue
         for entry in found:
             name = entry.name
@@ -313,47 +308,28 @@ def _examine(
 ) -> SourceItem | Skipped | Unchanged:
     """Turn one listed file into what the scan yields; every failure becomes a Skipped.
 
-    What is read is what was checked: the file is opened (a plain entry with
-    ``O_NOFOLLOW``, so one swapped for a symlink since the listing is not
-    followed), and the *opened* file's own location and type are checked
-    before a byte is read. A file whose size and mtime match the store's is
-    not opened at all (nothing of it is read).
+    What is read is what was checked (see :mod:`digest.ingest.sources.opening`).
+    A file whose size and mtime match the store's is not opened at all
+    (nothing of it is read).
     """
     try:
-        if is_link and not _inside(os.path.realpath(path), root):
+        if is_link and not inside(os.path.realpath(path), root):
             return Skipped(source, OUTSIDE)
         st = os.stat(path)
     except (OSError, ValueError) as exc:
-        return Skipped(source, _unreadable(exc))
+        return Skipped(source, unreadable(exc))
     if not stat.S_ISREG(st.st_mode):
-        return Skipped(source, _NOT_REGULAR)
+        return Skipped(source, NOT_REGULAR)
     size, mtime_ns = st.st_size, st.st_mtime_ns
     old = known(source)
     if old is not None and old.size == size and old.mtime_ns == mtime_ns:
         return Unchanged(source, old)
     if size > max_bytes:
         return Skipped(source, "too-large")
-    try:
-        fd = os.open(path, _OPEN_FLAGS | (0 if is_link else _NOFOLLOW))
-    except OSError as exc:
-        return Skipped(source, _SWAPPED if exc.errno == errno.ELOOP else _unreadable(exc))
-    try:
-        opened = os.fstat(fd)
-        if not _opened_inside(fd, path, opened, root):
-            return Skipped(source, OUTSIDE)
-        if not stat.S_ISREG(opened.st_mode):
-            return Skipped(source, _NOT_REGULAR)
-        # The stat of what was opened is the one recorded and checked.
-        size, mtime_ns = opened.st_size, opened.st_mtime_ns
-        if size > max_bytes:
-            return Skipped(source, "too-large")
-        data = _read(fd, size, max_bytes) if size else b""
-    except (OSError, ValueError) as exc:
-        return Skipped(source, _unreadable(exc))
-    finally:
-        os.close(fd)
-    if data is None:
-        return Skipped(source, "too-large")
+    got = read_checked(path, root, is_link=is_link, max_bytes=max_bytes)
+    if isinstance(got, str):
+        return Skipped(source, got)
+    size, mtime_ns, data = got
     state = FileState(size, mtime_ns, hashlib.sha256(data).hexdigest())
     if old is not None and old.fingerprint == state.fingerprint:
         return Unchanged(source, state)
@@ -377,54 +353,6 @@ def _examine(
         encoding=encoding,
         state=state,
     )
-
-
-def _inside(target: str, root: str) -> bool:
-    return target == root or target.startswith(root if root.endswith(os.sep) else root + os.sep)
-
-
-def _opened_inside(fd: int, path: str, opened: os.stat_result, root: str) -> bool:
-    """Whether the open file ``fd`` lies inside ``root``, asked of the descriptor itself.
-
-    A path checked and then opened can be swapped in between (the file or a
-    folder on its way for a symlink); the descriptor cannot.
-    """
-    try:
-        return _inside(os.readlink(f"{_FD_PATH}/{fd}"), root)
-    except OSError:
-        pass  # no /proc: compare the opened file with the checked path's target
-    real = os.path.realpath(path)
-    if not _inside(real, root):
-        return False
-    st = os.stat(real, follow_symlinks=False)
-    return (st.st_dev, st.st_ino) == (opened.st_dev, opened.st_ino)
-
-
-def _unreadable(exc: OSError | ValueError) -> str:
-    if isinstance(exc, OSError):
-        return f"unreadable: {exc.strerror or type(exc).__name__}"
-    return f"unreadable: {exc}"
-
-
-def _read(fd: int, size: int, limit: int) -> bytes | None:
-    """The open file's bytes, or None once more than ``limit`` arrive (it grew since the stat)."""
-    chunks: list[bytes] = []
-    total = 0
-    want = min(size, limit) + 1
-    while chunk := os.read(fd, want):
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > limit:
-            return None
-        if total == size:
-            # All that the stat promised. Should the file have grown since,
-            # its mtime differs from the state recorded, so the next scan
-            # reads it again; this saves a second read() on every file.
-            break
-        want = min(_READ_CHUNK, limit + 1 - total)
-    if not chunks:
-        return b""
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _utc(mtime_ns: int) -> datetime:
