@@ -28,7 +28,8 @@ from digest.ingest.prepare import Prepared, Preparer, prepare_stream
 from digest.ingest.sources.events import SourceEvent
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
 from digest.ingest.sources.fetch import Fetcher
-from digest.ingest.sources.folder import OUTSIDE, FileState, Unchanged, scan_folders, state_of
+from digest.ingest.sources.folder import FileState, Unchanged, scan_folders, state_of
+from digest.ingest.sources.opening import OUTSIDE
 from digest.ingest.templates import counted_as
 from digest.ingest.topic import Terms, load_vocabulary
 from digest.models import (

@@ -7,29 +7,23 @@ hand, so backoff is tested without waiting for it.
 
 from __future__ import annotations
 
-import html
 import json
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
-from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
 
-from digest.config import ENV_SMTP_PASSWORD, load_config
+from digest.config import ENV_SMTP_PASSWORD
 from digest.delivery.outbox import retry_pending
-from digest.jobs import Pipeline, open_pipeline, send_digest
+from digest.jobs import Pipeline, send_digest
 from digest.service.status import format_status, gather
-from tests.helpers import NOW, run
+from tests.helpers import run
+from tests.live import Clock, opened, parts, running, words
 from tests.smtp import (
     JOINING_ARTICLE,
     NEW_ARTICLE,
     PASSWORD,
     USER,
-    LoopbackController,
     ReservedPort,
     Sink,
     authenticator,
@@ -41,38 +35,6 @@ from tests.smtp import (
 pytestmark = pytest.mark.network
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@contextmanager
-def opened(config_path: Path, clock: Clock | None = None) -> Iterator[Pipeline]:
-    pipeline = open_pipeline(load_config(config_path), clock=clock or Clock())
-    try:
-        yield pipeline
-    finally:
-        pipeline.store.close()
-
-
-@contextmanager
-def running(sink: Sink, port: int = 0, **options) -> Iterator[int]:
-    controller = LoopbackController(sink, port, **options)
-    controller.start()
-    try:
-        yield controller.port
-    finally:
-        controller.stop()
-
-
 @pytest.fixture
 def sink() -> Sink:
     return Sink()
@@ -81,17 +43,6 @@ def sink() -> Sink:
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory) -> tuple[Path, Path]:
     return make_certificate(tmp_path_factory.mktemp("tls"))
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def parts(message: EmailMessage) -> tuple[str, str]:
-    """(plain text, visible HTML text), whitespace collapsed."""
-    plain, rich = message.iter_parts()
-    visible = html.unescape(re.sub(r"<[^>]+>", " ", rich.get_content()))
-    return words(plain.get_content()), words(visible)
 
 
 def headlines(pipeline: Pipeline) -> list[str]:

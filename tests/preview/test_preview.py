@@ -28,25 +28,11 @@ from digest.jobs import open_pipeline, send_digest
 from digest.preview.server import LOOPBACK, PreviewServer
 from tests.articles import write_articles
 from tests.helpers import ROOT, SEEDS, fixed_clock, write_config
+from tests.live import get
 
 pytestmark = pytest.mark.network
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> Rusia dan Korea Utara"
-
-
-def get(
-    server: PreviewServer, target: str, *, host: str | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    """GET ``target`` from the server; (status, headers, body)."""
-    conn = http.client.HTTPConnection(LOOPBACK, server.port, timeout=30)
-    try:
-        conn.putrequest("GET", target, skip_host=True)
-        conn.putheader("Host", host or f"{LOOPBACK}:{server.port}")
-        conn.endheaders()
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
 
 
 def page(server: PreviewServer, target: str) -> str:

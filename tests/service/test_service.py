@@ -8,24 +8,29 @@ from __future__ import annotations
 
 import configparser
 import logging
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.config import ENV_SMTP_PASSWORD, load_config
-from digest.service.scheduler import Service, Worker
+from digest.config import ENV_SMTP_PASSWORD
+from digest.service.scheduler import Worker
 from tests.helpers import ROOT, run, write_config
+from tests.live import (
+    WAIT,
+    ServiceProcess,
+    in_process,
+    job_finished,
+    query,
+    sent_digests,
+    service,
+    service_pid,
+    wait_until,
+)
 from tests.smtp import (
     NEW_ARTICLE,
     PASSWORD,
@@ -41,81 +46,6 @@ from tests.smtp import (
 
 pytestmark = pytest.mark.network
 JAKARTA = ZoneInfo("Asia/Jakarta")
-WAIT = 60.0  # seconds: the bound on any wait, generous for a loaded machine
-
-
-def wait_until(condition: Callable[[], object], what: str, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.1)
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple]:
-    """Read the service's store from outside, as `digest status` does; [] if not there yet."""
-    try:
-        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)) as conn:
-            return conn.execute(sql, args).fetchall()
-    except sqlite3.OperationalError:
-        return []
-
-
-def service_pid(db: Path) -> int | None:
-    rows = query(db, "SELECT pid FROM service")
-    return rows[0][0] if rows else None
-
-
-def job_finished(db: Path, name: str, day: str = "") -> bool:
-    """True once the service recorded the end of job ``name`` (on ``day``, an ISO date prefix)."""
-    sql = "SELECT 1 FROM service_jobs WHERE name = ? AND last_finished_at LIKE ?"
-    return bool(query(db, sql, name, f"{day}%"))
-
-
-def sent_digests(db: Path) -> int:
-    rows = query(db, "SELECT COUNT(*) FROM digests WHERE status = 'sent'")
-    return rows[0][0] if rows else 0
-
-
-class ServiceProcess:
-    """`digest run` in a subprocess, its log in a file (a pipe could fill up and block it)."""
-
-    def __init__(self, config: Path, cwd: Path, env: dict[str, str] | None = None) -> None:
-        self.log = cwd / f"service-{time.monotonic_ns()}.log"
-        full_env = {k: v for k, v in os.environ.items() if k != "DIGEST_CONFIG"} | (env or {})
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "digest", "run", "--config", str(config)],
-                cwd=cwd,
-                env=full_env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.pid = self.process.pid
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = WAIT) -> int:
-        self.process.send_signal(sig)
-        return self.process.wait(timeout=timeout)
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=WAIT)
-
-
-@contextmanager
-def service(config: Path, cwd: Path, env: dict[str, str] | None = None) -> Iterator[ServiceProcess]:
-    proc = ServiceProcess(config, cwd, env)
-    try:
-        yield proc
-    except BaseException:
-        print(proc.output())  # shown by pytest when the test fails
-        raise
-    finally:
-        proc.close()
 
 
 def running_as(db: Path, proc: ServiceProcess) -> Callable[[], bool]:
@@ -231,28 +161,6 @@ def test_the_worker_runs_one_job_at_a_time_and_never_queues_one_twice() -> None:
     wait_until(lambda: len(ran) == 3, "the waiting jobs")
     worker.stop()
     assert ran == ["slow", "scan", "slow"]
-
-
-@contextmanager
-def in_process(config_path: Path, now: datetime) -> Iterator[Path]:
-    """The real Service in a thread, with a clock fixed at ``now``."""
-    stop = threading.Event()
-    svc = Service(load_config(config_path), clock=lambda: now)
-    thread = threading.Thread(target=svc.run, args=(stop,))
-    thread.start()
-    db = tmp_db(config_path)
-    try:
-        started = now.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds")
-        sql = "SELECT 1 FROM service WHERE started_at = ?"
-        wait_until(lambda: query(db, sql, started), "the service to start")
-        yield db
-    finally:
-        stop.set()
-        thread.join(WAIT)
-
-
-def tmp_db(config_path: Path) -> Path:
-    return config_path.parent / "state" / "digest.sqlite"
 
 
 def test_a_restarted_service_sends_the_digest_it_missed_once(tmp_path: Path, caplog) -> None:

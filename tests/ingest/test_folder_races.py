@@ -17,10 +17,11 @@ import pytest
 
 from digest.config import load_config
 from digest.ingest.sources import folder as folder_module
-from digest.ingest.sources.folder import OUTSIDE, scan_folders
+from digest.ingest.sources.folder import scan_folders
+from digest.ingest.sources.opening import OUTSIDE
 from digest.jobs import open_pipeline
 from digest.models import Skipped
-from tests.conftest import write_config
+from tests.helpers import write_config
 
 SWAPS = 300
 MARKER = "OUTSIDE-THE-FOLDER-7f3a"

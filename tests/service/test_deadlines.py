@@ -21,8 +21,8 @@ from digest.config import FetchConfig, load_config
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
 from digest.ingest.sources.fetch import CANCELLED, HttpFetcher
 from digest.store import Store
-from tests.conftest import NOW, write_config
-from tests.test_service import job_finished, query, sent_digests, service, tmp_db, wait_until
+from tests.helpers import NOW, write_config
+from tests.live import job_finished, query, sent_digests, service, tmp_db, wait_until
 from tests.trickle import trickle_server
 
 pytestmark = pytest.mark.network

@@ -15,8 +15,8 @@ import pytest
 
 from digest.config import Config
 from digest.preview.server import PreviewServer
-from tests.conftest import fixed_clock
-from tests.test_preview import get
+from tests.helpers import fixed_clock
+from tests.live import get
 
 pytestmark = pytest.mark.network
 BURST = 200
@@ -88,8 +88,7 @@ def test_a_burst_of_200_connections_is_served_without_a_reset(server: PreviewSer
 
 
 def test_status_counts_skipped_files_by_reason_and_lists_them_on_request(tmp_path) -> None:
-    from tests.conftest import write_config
-    from tests.test_cli import run
+    from tests.helpers import run, write_config
 
     config = write_config(tmp_path, seeds=False)
     for i in range(30):

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import write_config
-from tests.test_service import in_process, query, wait_until
+from tests.helpers import write_config
+from tests.live import in_process, query, wait_until
 
 pytestmark = pytest.mark.network
 ARTICLE = (

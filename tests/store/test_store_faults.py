@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from digest.store import Store
-from tests.conftest import write_config
-from tests.test_cli import run
+from tests.helpers import run, write_config
 
 ARTICLE = (
     "Kim Jong Un and Vladimir Putin met in Vladivostok on day {n}; officials in Moscow "
@@ -202,7 +201,7 @@ def test_the_service_logs_one_line_for_a_full_disk_and_keeps_running(
     from zoneinfo import ZoneInfo
 
     from digest import store as store_module
-    from tests.test_service import in_process, query, wait_until
+    from tests.live import in_process, query, wait_until
 
     caplog.set_level(logging.INFO)
     opened = store_module.Store.__init__

@@ -23,8 +23,8 @@ from digest.delivery.outbox import retry_pending
 from digest.delivery.transports import SmtpTransport
 from digest.errors import DeliveryError, UncertainDeliveryError
 from digest.jobs import send_digest
+from tests.live import Clock, opened, parts, running
 from tests.smtp import NEW_ARTICLE, Sink, smtp_config
-from tests.test_deliver import Clock, opened, parts, running
 
 pytestmark = pytest.mark.network
 DATA_TIMEOUT = 1.0

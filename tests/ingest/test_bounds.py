@@ -13,7 +13,7 @@ from digest.config import load_config
 from digest.delivery.outbox import message_for
 from digest.ingest.bounds import ENTRIES_PER_FEED, HEADLINE_CHARS, OUTLET_CHARS, cut
 from digest.jobs import open_pipeline
-from tests.conftest import fixed_clock, write_config
+from tests.helpers import fixed_clock, write_config
 
 HUGE = 1_500_000
 BODY = (

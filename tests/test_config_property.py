@@ -22,7 +22,7 @@ from digest.cli import main
 from digest.config import _SECRET_KEYS, _SECTIONS, _TOML_NAMES, load_config
 from digest.config_ranges import RANGES
 from digest.errors import ConfigError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 # Paths stay inside the test's folder: letters and slashes, no dots.
 SAFE_PATH = st.text(alphabet="abc/", max_size=6)

@@ -13,8 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import write_config
-from tests.test_cli import run
+from tests.helpers import run, write_config
 
 ARTICLE = (
     "Kim Jong Un and Vladimir Putin met in Vladivostok on day {n}; officials in Moscow "
