@@ -18,18 +18,36 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from digest import __version__
+from digest import __version__, logs
 from digest.config import Config, load_config
 from digest.errors import DigestError
+from digest.wording import count
 
 if TYPE_CHECKING:
     from digest.jobs import Pipeline
+    from digest.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONFIG_HELP = (
-    "Config file (default: $DIGEST_CONFIG, else config/digest.toml, else built-in defaults)."
+    "Config file (default: $DIGEST_CONFIG, else ./digest.toml, else config/digest.toml, "
+    "else $XDG_CONFIG_HOME/digest/digest.toml, else built-in defaults)."
 )
+log = logging.getLogger("digest")
+
+
+def logging_options(func: F) -> F:
+    """-v/-q/--log-level, accepted before the subcommand and after it."""
+    func = click.option(
+        "--log-level",
+        type=click.Choice(logs.LEVELS, case_sensitive=False),
+        default=None,
+        help="How much to log to stderr (default: warning; info for `digest run`).",
+    )(func)
+    func = click.option(
+        "-v", "--verbose", count=True, help="Say more: which config is used, progress (-vv: debug)."
+    )(func)
+    return click.option("-q", "--quiet", is_flag=True, help="Log errors only.")(func)
 
 
 def _fail(message: str) -> None:
@@ -54,13 +72,23 @@ def command(func: F) -> F:
     """Give a command the shared --config option and the one-line error edge."""
 
     @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
+    @logging_options
     @functools.wraps(func)
-    def wrapper(config_path: str | None, **kwargs: Any) -> Any:
+    def wrapper(
+        config_path: str | None, log_level: str | None, verbose: int, quiet: bool, **kwargs: Any
+    ) -> Any:
+        root = click.get_current_context().find_root().obj or {}
         if config_path is None:
-            config_path = (click.get_current_context().find_root().obj or {}).get("config")
+            config_path = root.get("config")
+        level = logs.level_from(log_level, verbose, quiet)
+        if level is not None:
+            logging.getLogger().setLevel(level)
+            root["level_given"] = True
         config = None
         try:
             config = load_config(config_path)
+            logs.use_timezone(config.digest.tz)
+            log.info("config: %s", config.source_line())
             return func(config, **kwargs)
         except DigestError as exc:
             _fail(str(exc))
@@ -74,29 +102,57 @@ def command(func: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="digest")
-@click.option(
-    "--log-level",
-    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
-    default="warning",
-    show_default=True,
-    help="How much to log to stderr.",
-)
+@logging_options
 @click.option("--config", "config_path", type=click.Path(), help=CONFIG_HELP)
 @click.pass_context
-def main(ctx: click.Context, log_level: str, config_path: str | None) -> None:
-    """Turn Russia–North Korea news from folders and feeds into one email digest."""
-    ctx.obj = {"config": config_path}
-    logging.basicConfig(
-        level=getattr(logging, log_level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+def main(
+    ctx: click.Context, log_level: str | None, verbose: int, quiet: bool, config_path: str | None
+) -> None:
+    """Turn Russia–North Korea news from folders and feeds into one email digest.
+
+    New here? `digest init` writes a config to edit, then `digest send`.
+    """
+    level = logs.level_from(log_level, verbose, quiet)
+    ctx.obj = {"config": config_path, "level_given": level is not None}
+    logs.setup(logging.WARNING if level is None else level)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False), default=".")
+def init(folder: str) -> None:
+    """Write a commented digest.toml and a topic.toml to edit into FOLDER (default: here)."""
+    from digest.scaffold import ARTICLES, init_folder
+
+    try:
+        done = init_folder(Path(folder))
+    except DigestError as exc:
+        _fail(str(exc))
+    for path in done.written:
+        click.echo(f"wrote {path}")
+    click.echo("Next:")
+    if Path(folder).resolve() != Path.cwd().resolve():
+        click.echo(f"  cd {folder}")
+    click.echo(f"  digest feeds add URL   # and/or put .txt/.md/.html articles into {ARTICLES}/")
+    click.echo("  digest send      # read the sources, deliver the first digest into var/mail")
+    click.echo("  digest preview   # see it, the archive and the inspector in a browser")
+
+
+def _look(config: Config) -> Store:
+    """The store, for a command that only reads: one not created yet stays uncreated.
+
+    An empty store in memory stands in for it, so `digest status` and
+    `digest feeds list` show zeros instead of leaving an empty file behind.
+    """
+    from digest.store import Store
+
+    return Store(config.store.path if config.store.path.exists() else ":memory:")
 
 
 def _pipeline(config: Config) -> Pipeline:
     from digest.jobs import open_pipeline
 
-    return open_pipeline(config)
+    # A bar only where a person watches; otherwise progress goes to the log.
+    return open_pipeline(config, progress_bar=sys.stderr.isatty())
 
 
 @main.command()
@@ -107,6 +163,8 @@ def ingest(config: Config) -> None:
     with pipeline.store:
         report = pipeline.ingest()
     click.echo(report.summary())
+    if report.reasons():
+        click.echo(report.reasons())
 
 
 @main.command()
@@ -140,7 +198,7 @@ def build(config: Config, out: str | None, fmt: str, include_sent: bool) -> None
     else:
         message = message_for(config, rendered, built, date=pipeline.clock())
         payload = message.as_bytes()
-    _emit(payload, out, f"({len(built.digest.stories)} stories)")
+    _emit(payload, out, f"({count(len(built.digest.stories), 'story', 'stories')})")
 
 
 @main.command()
@@ -182,6 +240,8 @@ def send(config: Config, dry_run: bool) -> None:
         result = send_digest(pipeline, dry_run=dry_run, ingest=True)
     for line in result.lines():
         click.echo(line)
+    for reason in result.failed:  # once, on stderr; the log does not repeat it
+        click.echo(f"digest: not delivered: {reason}", err=True)
     if result.failed:
         sys.exit(1)
 
@@ -193,7 +253,7 @@ def run(config: Config) -> None:
     from digest.service.scheduler import run_service
 
     root = click.get_current_context().find_root()
-    if root.get_parameter_source("log_level") is click.core.ParameterSource.DEFAULT:
+    if not (root.obj or {}).get("level_given"):
         logging.getLogger().setLevel(logging.INFO)  # a service says what it does
     run_service(config)
 
@@ -209,9 +269,8 @@ def status(config: Config, as_json: bool, list_skipped: bool) -> None:
     """
     from digest.service.status import gather
 
-    pipeline = _pipeline(config)
-    with pipeline.store:
-        info = gather(pipeline.store, pipeline.config, skipped_list=as_json or list_skipped)
+    with _look(config) as store:
+        info = gather(store, config, skipped_list=as_json or list_skipped)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
@@ -238,7 +297,7 @@ def preview(config: Config, port: int | None, open_browser: bool) -> None:
 
 @main.group()
 def feeds() -> None:
-    """Feeds: list them with their state, check them now, move them in and out as OPML."""
+    """Feeds: list them with their state, check them now, add or remove one, OPML in and out."""
 
 
 @feeds.command("list")
@@ -246,9 +305,8 @@ def feeds() -> None:
 def feeds_list(config: Config) -> None:
     """Every configured feed with its status, entries, failures and last error."""
     from digest.ingest.sources.feeds import feed_rows, format_feeds
-    from digest.store import Store
 
-    with Store(config.store.path) as store:
+    with _look(config) as store:
         rows = feed_rows(config, store)
     click.echo(format_feeds(rows))
 
@@ -278,11 +336,34 @@ def feeds_import(config: Config, opml_file: str) -> None:
 
     result = import_opml(config, Path(opml_file))
     click.echo(
-        f"imported {len(result.added)} feeds into {result.path} "
+        f"imported {count(len(result.added), 'feed')} into {result.path} "
         f"({result.known} already configured, {len(result.refused)} refused)"
     )
     for reason in result.refused:
         click.echo(f"refused {reason}", err=True)
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--title", default="", help="What to call the feed (default: its own title).")
+@command
+def feeds_add(config: Config, url: str, title: str) -> None:
+    """Add the feed at URL to the OPML file named by [sources] opml (created when missing)."""
+    from digest.ingest.sources.opml import add_feed
+
+    path = add_feed(config, url, title)
+    click.echo(f"added {url} to {path}; `digest feeds check` fetches it now")
+
+
+@feeds.command("remove")
+@click.argument("url")
+@command
+def feeds_remove(config: Config, url: str) -> None:
+    """Remove the feed at URL from the OPML file named by [sources] opml."""
+    from digest.ingest.sources.opml import remove_feed
+
+    path = remove_feed(config, url)
+    click.echo(f"removed {url} from {path}")
 
 
 @feeds.command("export")

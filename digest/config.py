@@ -2,32 +2,40 @@
 
 Every default lives in the dataclasses below, commented, and nowhere else;
 ``config/digest.toml`` repeats them for people to edit (a test keeps the two
-equal). Nothing else in the package reads the environment or the file.
+equal). Nothing else in the package reads the environment or the file: the
+environment is passed in as a mapping (``os.environ`` by default), so tests
+hand in their own.
+
+Which file: ``--config``, then ``$DIGEST_CONFIG``, then ``./digest.toml``,
+then ``config/digest.toml``, then ``$XDG_CONFIG_HOME/digest/digest.toml``,
+then the built-in defaults (:mod:`digest.config_files`); ``Config.source``
+says which, for ``digest status`` and ``--verbose``.
 
 Relative paths resolve against the folder of the config file. Without a
 config file the embedded defaults behave as if they were read from
 ``./config/digest.toml``, so ``../seeds`` means ``./seeds`` in both cases.
+Templates and the topic vocabulary default to the copies bundled with the
+package (:mod:`digest.resources`), so an installed wheel works anywhere.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from digest import resources
+from digest.config_files import BUILT_IN, find_config
 from digest.config_ranges import check_ranges
 from digest.cron import parse_cron
 from digest.errors import ConfigError
 
-DEFAULT_CONFIG = Path("config") / "digest.toml"
-ENV_CONFIG = "DIGEST_CONFIG"
 ENV_SMTP_PASSWORD = "DIGEST_SMTP_PASSWORD"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 # The enumerated settings: what each may be (checked on load, in _validate).
@@ -98,6 +106,9 @@ class DigestConfig:
     max_stories: int = 30
     # Sentences in each story's extractive summary.
     summary_sentences: int = 3
+    # A folder of templates (digest.html.j2, strings.toml, preview/, …) used
+    # instead of the ones bundled with digest ("" for the bundled ones).
+    templates: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -109,11 +120,13 @@ class TopicConfig:
     # Keep only the topic's coverage (false: every article is kept and grouped,
     # for any beat; the terms file still supplies its aliases).
     enabled: bool = True
-    # The topic terms (Russia and North Korea names, aliases); edit without touching code.
+    # The topic terms (Russia and North Korea names, aliases); edit without
+    # touching code. Left at "topic.toml" and absent beside this file: the
+    # vocabulary bundled with digest.
     terms: Path = Path("topic.toml")
     # English–Indonesian news actions and objects (send/kirim, troops/pasukan…)
-    # that story grouping treats as one term; add your own lines to it.
-    # ("" for none).
+    # that story grouping treats as one term; add your own lines to it
+    # ("" for none; left at "lexicon.toml" and absent here: the bundled one).
     lexicon: Path | None = Path("lexicon.toml")
 
 
@@ -166,8 +179,9 @@ class DeliveryConfig:
     sender: str = "digest@localhost"
     to: tuple[str, ...] = ("reader@localhost",)
     reply_to: str = ""
-    # List-Id and List-Unsubscribe headers (a mailto: or http(s): URL, "" for none).
-    list_id: str = "digest.localhost"
+    # List-Id ("" for digest.<the domain of from>) and List-Unsubscribe (a
+    # mailto: or http(s): URL, "" for none) headers.
+    list_id: str = ""
     list_unsubscribe: str = ""
     # Send a digest even when nothing is new.
     send_empty: bool = False
@@ -200,7 +214,12 @@ class PreviewConfig:
 
 @dataclass(frozen=True)
 class Config:
-    """The whole configuration; ``path`` is the file it came from (None: defaults)."""
+    """The whole configuration; ``path`` is the file it came from (None: defaults).
+
+    ``source`` says how that file was found (``--config``, ``./digest.toml``,
+    …, or the built-in defaults); ``templates_dir`` is ``[digest] templates``
+    or the bundled folder.
+    """
 
     sources: SourcesConfig = SourcesConfig()
     fetch: FetchConfig = FetchConfig()
@@ -214,7 +233,14 @@ class Config:
     preview: PreviewConfig = PreviewConfig()
     path: Path | None = None
     base_dir: Path = Path("config")
-    templates_dir: Path = PROJECT_ROOT / "templates"
+    templates_dir: Path = field(default_factory=resources.templates_dir)
+    source: str = BUILT_IN
+
+    def source_line(self) -> str:
+        """Which config is in use and how it was found, for status and --verbose."""
+        if self.path is None:
+            return BUILT_IN
+        return f"{self.path.resolve()} (from {self.source})"
 
 
 _SECTIONS = {
@@ -235,28 +261,20 @@ _TOML_NAMES = {("delivery", "sender"): "from"}
 _SECRET_KEYS = {("delivery", "smtp_password")}
 
 
-def resolve_config_path(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]:
-    """Which config file to read, and whether the user named it.
+def load_config(
+    explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Config:
+    """Read, validate and resolve the configuration; raise ConfigError naming key and file.
 
-    An explicit ``--config`` wins, then ``$DIGEST_CONFIG``, then
-    ``config/digest.toml`` in the current folder. Only a file the user named
-    must exist; the default one may be absent (embedded defaults apply).
+    ``env`` is the environment to read ``$DIGEST_CONFIG``, ``$XDG_CONFIG_HOME``
+    and ``$DIGEST_SMTP_PASSWORD`` from (``os.environ`` when None).
     """
-    if explicit:
-        return Path(explicit), True
-    env = os.environ.get(ENV_CONFIG)
-    if env:
-        return Path(env), True
-    return DEFAULT_CONFIG, False
-
-
-def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
-    """Read, validate and resolve the configuration; raise ConfigError naming key and file."""
-    path, named = resolve_config_path(explicit)
+    env = os.environ if env is None else env
+    path, source = find_config(explicit, env)
+    if path is None:
+        return _build({}, None, Path.cwd() / "config", env, source)
     if not path.exists():
-        if named:
-            raise ConfigError(f"config file {path} does not exist", path=str(path))
-        return _build({}, None, Path.cwd() / "config")
+        raise ConfigError(f"config file {path} does not exist ({source})", path=str(path))
     if path.is_dir():
         raise ConfigError(f"config file {path} is a folder, not a file", path=str(path))
     try:
@@ -265,10 +283,12 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}", path=str(path)) from None
-    return _build(raw, path, path.resolve().parent)
+    return _build(raw, path, path.resolve().parent, env, source)
 
 
-def _build(raw: dict[str, Any], path: Path | None, base: Path) -> Config:
+def _build(
+    raw: dict[str, Any], path: Path | None, base: Path, env: Mapping[str, str], source: str
+) -> Config:
     where = str(path) if path else None
     for section in raw:
         if section not in _SECTIONS:
@@ -284,8 +304,10 @@ def _build(raw: dict[str, Any], path: Path | None, base: Path) -> Config:
             raise ConfigError("must be a table", key=f"[{section}]", path=where)
         built[section] = _build_section(section, cls, values, base, where)
     delivery = built["delivery"]
-    built["delivery"] = _with_password(delivery, where)
-    config = Config(**built, path=path, base_dir=base)
+    built["delivery"] = _with_password(delivery, where, env)
+    built["topic"] = _bundled_vocabulary(built["topic"], base)
+    templates = built["digest"].templates or resources.templates_dir()
+    config = Config(**built, path=path, base_dir=base, templates_dir=templates, source=source)
     _check(config, where)
     return config
 
@@ -361,10 +383,26 @@ def _resolve(path: Path, base: Path) -> Path:
     return path if path.is_absolute() else (base / path).resolve()
 
 
-def _with_password(delivery: DeliveryConfig, where: str | None) -> DeliveryConfig:
-    from dataclasses import replace
+def _bundled_vocabulary(topic: TopicConfig, base: Path) -> TopicConfig:
+    """A vocabulary file left at its default name and absent beside the config: the bundled one.
 
-    password = os.environ.get(ENV_SMTP_PASSWORD)
+    So a config of one's own (or none) works from an installed wheel, while a
+    ``topic.toml`` put beside it, as ``digest init`` does, is the one read.
+    A name the user chose must exist (``load_terms`` says so).
+    """
+    default = TopicConfig()
+    terms, lexicon = topic.terms, topic.lexicon
+    if terms == _resolve(default.terms, base) and not terms.exists():
+        terms = resources.topic_terms()
+    if default.lexicon and lexicon == _resolve(default.lexicon, base) and not lexicon.exists():
+        lexicon = resources.lexicon()
+    return replace(topic, terms=terms, lexicon=lexicon)
+
+
+def _with_password(
+    delivery: DeliveryConfig, where: str | None, env: Mapping[str, str]
+) -> DeliveryConfig:
+    password = env.get(ENV_SMTP_PASSWORD)
     if password is None and delivery.smtp_password_file is not None:
         try:
             password = delivery.smtp_password_file.read_text(encoding="utf-8").strip()
@@ -391,6 +429,9 @@ def _check(config: Config, where: str | None) -> None:
         fail(f"unknown time zone {config.digest.timezone!r}", "[digest] timezone")
     if config.digest.language not in ("id", "en"):
         fail(f"must be 'id' or 'en', not {config.digest.language!r}", "[digest] language")
+    templates = config.digest.templates
+    if templates is not None and not templates.is_dir():
+        fail(f"templates folder {templates} does not exist", "[digest] templates")
     dedup = config.dedup
     if dedup.num_perm < 16 or dedup.bands < 1 or dedup.num_perm % dedup.bands:
         fail(

@@ -9,7 +9,8 @@ The hierarchy, in one place::
     ├── DeliveryError           the digest could not be handed over (SMTP, Maildir, file)
     │   ├── PermanentDeliveryError   the server refused for good (5xx): retrying will not help
     │   └── UncertainDeliveryError   no answer to the end of DATA: it may have been accepted
-    └── ServiceError            the background service cannot start (e.g. already running)
+    ├── ServiceError            the background service cannot start (e.g. already running)
+    └── InitError               `digest init` would overwrite a file, or cannot write
 
 Bad *input* (one broken file, one broken feed) is not an exception that reaches
 the user: it is recorded with a reason and the run goes on. These classes are
@@ -70,3 +71,7 @@ class UncertainDeliveryError(DeliveryError):
 
 class ServiceError(DigestError):
     """The background service cannot start or run."""
+
+
+class InitError(DigestError):
+    """``digest init`` would overwrite a file, or cannot write into the folder."""

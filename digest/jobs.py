@@ -25,6 +25,7 @@ from digest.delivery.transports import Transport
 from digest.errors import DigestError
 from digest.ingest.bounds import SUMMARY_CHARS, cut
 from digest.ingest.prepare import Prepared, Preparer, prepare_stream
+from digest.ingest.progress import Progress
 from digest.ingest.sources.events import SourceEvent
 from digest.ingest.sources.feeds import FeedPolled, poll_feeds
 from digest.ingest.sources.fetch import Fetcher
@@ -50,6 +51,7 @@ from digest.output.render import render
 from digest.store import Store
 from digest.store.locks import outbox_lock
 from digest.stories.dedup import Deduplicator, FeatureExtractor
+from digest.wording import count
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -77,11 +79,23 @@ class IngestReport:
     excluded: int = 0
     copies: int = 0
     problems: list[str] = field(default_factory=list)
+    # Excluded items by reason ("off-topic", "language fr not covered …"), for `digest ingest`.
+    excluded_by: dict[str, int] = field(default_factory=dict)
 
     def merge(self, other: IngestReport) -> None:
         for name in ("new", "updated", "unchanged", "skipped", "excluded", "copies"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
+        for reason, n in other.excluded_by.items():
+            self.excluded_by[reason] = self.excluded_by.get(reason, 0) + n
+
+    def reasons(self) -> str:
+        """``excluded: 460 off-topic, 2 language fr not covered by topic.toml`` (most first).
+
+        "" when nothing was excluded.
+        """
+        ranked = sorted(self.excluded_by.items(), key=lambda kv: (-kv[1], kv[0]))
+        return "excluded: " + ", ".join(f"{n} {r}" for r, n in ranked) if ranked else ""
 
     def summary(self) -> str:
         return (
@@ -100,10 +114,13 @@ class Pipeline:
         *,
         clock: Clock = system_clock,
         fetcher: Fetcher | None = None,
+        progress_bar: bool = False,
     ) -> None:
         self.config = config
         self.store = store
         self.clock = clock
+        # A long ingest draws a bar (a command on a terminal) or logs lines (otherwise).
+        self.progress_bar = progress_bar
         # The HTTP seam for feeds (see digest.ingest.sources.feeds); None: the real one.
         self.fetcher = fetcher
         self.terms: Terms = load_vocabulary(config)
@@ -186,7 +203,11 @@ class Pipeline:
         entries = scan_folders(
             self.config.sources.folders, known=known, max_bytes=self.config.sources.max_file_bytes
         )
-        self._consume(entries, report)
+        progress = Progress(len(entries), label="folders", bar=self.progress_bar)
+        try:
+            self._consume(entries, report, progress)
+        finally:
+            progress.close()
         return report
 
     def ingest(self) -> IngestReport:
@@ -206,11 +227,18 @@ class Pipeline:
         self._consume(entries, report)
         return report
 
-    def _consume(self, entries: Iterable[SourceEvent], report: IngestReport) -> None:
+    def _consume(
+        self,
+        entries: Iterable[SourceEvent],
+        report: IngestReport,
+        progress: Progress | None = None,
+    ) -> None:
         """Prepare entries (in worker processes when many) and store them in order."""
         batch: list[tuple[SourceEvent, Prepared | None]] = []
         for pair in prepare_stream(entries, self.preparer, config=self.config, clock=self.clock):
             batch.append(pair)
+            if progress is not None:
+                progress.advance()
             if len(batch) >= BATCH:
                 self._write(batch, report)
                 batch = []
@@ -296,6 +324,8 @@ class Pipeline:
             report.updated += 1
         if not decision.on_topic:
             report.excluded += 1
+            reason = decision.reason
+            report.excluded_by[reason] = report.excluded_by.get(reason, 0) + 1
             self.store.items.set_placement(
                 item_id,
                 copy_of=None,
@@ -418,7 +448,7 @@ def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
             for row in reversed(store.outbox.digests(status="pending")):
                 lines.append(
                     f"would retry digest #{row.id} from the outbox: {row.subject!r} "
-                    f"({row.attempts} attempt(s) so far)"
+                    f"({count(row.attempts, 'attempt')} so far)"
                 )
             built = build_digest(store, config, pipeline.clock)
             if built.digest.is_empty and not d.send_empty:
@@ -428,7 +458,8 @@ def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
                 where = f" via {d.smtp_host}:{d.smtp_port}" if d.method == "smtp" else ""
                 lines.append(
                     f"would send {rendered.subject!r} to {', '.join(d.to)} by {d.method}{where}: "
-                    f"{len(built.digest.stories)} stories, {len(built.item_ids)} items"
+                    f"{count(len(built.digest.stories), 'story', 'stories')}, "
+                    f"{count(len(built.item_ids), 'item')}"
                 )
                 lines.extend(f"  - {story.headline}" for story in built.digest.stories)
             raise _Rollback
@@ -438,12 +469,16 @@ def _plan(pipeline: Pipeline, *, ingest: bool) -> list[str]:
 
 
 def open_pipeline(
-    config: Config, *, clock: Clock = system_clock, fetcher: Fetcher | None = None
+    config: Config,
+    *,
+    clock: Clock = system_clock,
+    fetcher: Fetcher | None = None,
+    progress_bar: bool = False,
 ) -> Pipeline:
     """Open the store named by the config and wire the stages to it."""
     store = Store(config.store.path)
     try:
-        return Pipeline(config, store, clock=clock, fetcher=fetcher)
+        return Pipeline(config, store, clock=clock, fetcher=fetcher, progress_bar=progress_bar)
     except DigestError:
         store.close()
         raise

@@ -10,6 +10,12 @@ from digest.config import Config, load_config
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, fixed_clock, write_config
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """A digest.toml in the tester's ~/.config must not change what a test reads."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "no-xdg"))
+
+
 @pytest.fixture
 def config_path(tmp_path: Path) -> Path:
     return write_config(tmp_path)

@@ -195,5 +195,5 @@ def test_status_shows_failing_feeds(tmp_path: Path) -> None:
     run("ingest", "--config", str(path), cwd=tmp_path)
     result = run("status", "--config", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "feeds: 1 polled, 1 failing" in result.stdout
-    assert "missing-feed.xml: error after 1 failure(s)" in result.stdout
+    assert "feeds: 1 feed polled, 1 failing" in result.stdout
+    assert "missing-feed.xml: error after 1 failure:" in result.stdout

@@ -59,6 +59,7 @@ from digest.output.message import build_message, make_message_id
 from digest.store import Store
 from digest.store.locks import outbox_lock
 from digest.store.outbox import DigestRow
+from digest.wording import count
 
 __all__ = [
     "FileTransport",
@@ -102,7 +103,7 @@ def _message(
             date=date,
             message_id=message_id,
             reply_to=d.reply_to,
-            list_id=d.list_id,
+            list_id=d.list_id or f"digest.{_domain(d.sender)}",
             list_unsubscribe=d.list_unsubscribe,
         )
     except ValueError as exc:
@@ -157,19 +158,38 @@ class SendResult:
     failed: list[str] = field(default_factory=list)
     nothing_new: bool = False
     dry_run: list[str] | None = None
+    # " to a@example.org via smtp.example.org:587": to whom and how.
+    destination: str = ""
 
     def lines(self) -> list[str]:
         if self.dry_run is not None:
             return self.dry_run
         out = []
         if self.retried:
-            out.append(f"retried {self.retried} digest(s) from the outbox")
-        out.extend(f"delivered digest #{digest_id}" for digest_id in self.delivered)
+            out.append(f"retried {count(self.retried, 'digest')} from the outbox")
+        out.extend(
+            f"delivered digest #{digest_id}{self.destination}" for digest_id in self.delivered
+        )
         out.extend(f"wrote {p}" for p in self.paths)
         if self.nothing_new:
             out.append("nothing new to send")
-        out.extend(f"not delivered: {reason}" for reason in self.failed)
         return out
+
+    def summary(self) -> str:
+        """One line of everything, failures included (the service's job result)."""
+        return "; ".join([*self.lines(), *(f"not delivered: {r}" for r in self.failed)])
+
+
+def destination(config: Config, transport: Transport) -> str:
+    """To whom and how a transport delivers, for the success line."""
+    d = config.delivery
+    if isinstance(transport, SmtpTransport):
+        return f" to {', '.join(d.to)} via {d.smtp_host}:{d.smtp_port}"
+    if isinstance(transport, MaildirTransport):
+        return f" to {', '.join(d.to)} into the Maildir {transport.maildir}"
+    if isinstance(transport, FileTransport):
+        return f" as files in {transport.out_dir}"
+    return ""
 
 
 def _backoff(config: DeliveryConfig, attempts: int, now: datetime) -> str:
@@ -203,34 +223,37 @@ def hand_over(
     message = _stored_message(config, row)
     try:
         paths = transport.deliver(message, html=row.html, stem=_stem(row))
+    # Failures go into the result, and whoever runs the send reports them once
+    # (the CLI on stderr, the service in its log); here they are debug detail.
     except PermanentDeliveryError as exc:
         store.outbox.mark_attempt(row.id, error=str(exc), next_attempt_at=None, permanent=True)
-        log.error("digest #%d refused for good: %s", row.id, exc)
+        log.debug("digest #%d refused for good: %s", row.id, exc)
         if row.uncertain_at:
             log.error(
                 "digest #%d may have been delivered before (%s): its stories are not sent again",
                 row.id,
                 row.uncertain_at,
             )
-        result.failed.append(str(exc))
+        result.failed.append(f"digest #{row.id} refused for good: {exc}")
         return False
     except UncertainDeliveryError as exc:
         when = _backoff(config.delivery, row.attempts, clock())
         store.outbox.mark_attempt(
             row.id, error=str(exc), next_attempt_at=when, permanent=False, uncertain=True
         )
-        log.warning("digest #%d: unknown whether delivered, again after %s: %s", row.id, when, exc)
-        result.failed.append(f"{exc} (sent again after {when})")
+        log.debug("digest #%d: unknown whether delivered, again after %s: %s", row.id, when, exc)
+        result.failed.append(f"digest #{row.id}: {exc} (sent again after {when})")
         return False
     except DeliveryError as exc:
         when = _backoff(config.delivery, row.attempts, clock())
         store.outbox.mark_attempt(row.id, error=str(exc), next_attempt_at=when, permanent=False)
-        log.warning("digest #%d not delivered, next try after %s: %s", row.id, when, exc)
-        result.failed.append(f"{exc} (next try after {when})")
+        log.debug("digest #%d not delivered, next try after %s: %s", row.id, when, exc)
+        result.failed.append(f"digest #{row.id}: {exc} (next try after {when})")
         return False
     # Accepted: record it before anything else can happen.
     store.outbox.mark_sent(row.id)
-    log.info("delivered digest #%d: %s", row.id, row.subject)
+    log.debug("delivered digest #%d: %s", row.id, row.subject)
+    result.destination = destination(config, transport)
     result.delivered.append(row.id)
     result.paths.extend(paths)
     return True

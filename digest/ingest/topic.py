@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from digest.config import PROJECT_ROOT, Config, TopicConfig
+from digest.config import Config
 from digest.errors import ConfigError
 from digest.ingest.language import UNDETERMINED
 from digest.models import Article, TopicDecision
@@ -188,12 +188,8 @@ def load_vocabulary(config: Config) -> Terms:
     terms = load_terms(config.topic.terms, config_path=config_path)
     if config.topic.lexicon is None:
         return terms
-    path = config.topic.lexicon
-    default = TopicConfig().lexicon
-    if not path.exists() and default is not None and path == config.base_dir.resolve() / default:
-        # The default, absent beside this config file: the lexicon shipped with digest.
-        path = PROJECT_ROOT / "config" / "lexicon.toml"
-    lexicon = load_lexicon(path, config_path=config_path)
+    # A default name absent beside the config is already the bundled file (digest.config).
+    lexicon = load_lexicon(config.topic.lexicon, config_path=config_path)
     phrases = {w: c for w, c in lexicon.items() if " " in w and w not in terms.aliases}
     words = {w: c for w, c in lexicon.items() if " " not in w}
     return replace(terms, aliases={**phrases, **terms.aliases}, lexicon=words)

@@ -29,6 +29,7 @@ from digest.jobs import Clock, Pipeline, open_pipeline, system_clock
 from digest.models import RenderedEmail
 from digest.preview.inspector import inspect, local_time
 from digest.preview.reload import fingerprint, stamp
+from digest.wording import count
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class Preview:
             lstrip_blocks=True,
         )
         self._env.filters["local"] = local_time
+        self._env.filters["count"] = count
 
     # -- configuration and live reload -----------------------------------------
 
@@ -185,14 +187,15 @@ class Preview:
             )
         if snapshot.outbox:
             notes.append(
-                f"{snapshot.outbox} digest(s) wait in the outbox; the next run retries them first "
+                f"{count(snapshot.outbox, 'digest')} waiting in the outbox; the next run "
+                "retries them first "
                 "(see the archive)."
             )
         if size >= GMAIL_CLIP_BYTES:
             notes.append(f"The HTML is {size:,} bytes: Gmail clips messages over 102 KB.")
         base = {"all": "1"} if include_sent else {}
         facts = [
-            f"{snapshot.stories} stories, {snapshot.items} items",
+            f"{count(snapshot.stories, 'story', 'stories')}, {count(snapshot.items, 'item')}",
             f"HTML {size / 1024:.1f} KB",
             f"to {', '.join(config.delivery.to)} by {config.delivery.method}",
         ]
@@ -225,7 +228,7 @@ class Preview:
         when = local_time(row.sent_at or row.created_at, self.config().digest.tz)
         facts = [
             f"{row.status} {when}",
-            f"{len(rendered.data.get('stories', []))} stories",
+            count(len(rendered.data.get("stories", [])), "story", "stories"),
             f"HTML {len(row.html.encode('utf-8')) / 1024:.1f} KB",
         ]
         notes = [f"Last error: {row.last_error}"] if row.last_error else []

@@ -305,10 +305,10 @@ class Service:
 
     def _start(self, pipeline: Pipeline) -> None:
         now = self.clock()
+        missed = self._missed(pipeline, now)  # read before this start is recorded
         pipeline.store.service.record_service_start(pid=os.getpid(), watching=self.watching, at=now)
         for name in (FOLDERS, FEEDS, OUTBOX) if self.feeds else (FOLDERS, OUTBOX):
             self._request(name)
-        missed = self._missed(pipeline, now)
         if missed is not None:
             log.info("the digest due at %s (or later) was not sent: sending it now", missed)
             self._worker.request(DIGEST)
@@ -320,16 +320,27 @@ class Service:
         )
 
     def _missed(self, pipeline: Pipeline, now: datetime) -> datetime | None:
-        """The scheduled digest missed while no service ran (within the misfire grace)."""
-        since = [now - timedelta(seconds=self.config.schedule.misfire_grace_seconds)]
+        """The scheduled digest missed while no service ran (within the misfire grace).
+
+        Catch-up is for runs missed while the service was installed: on a
+        store where no service ever started and no digest was ever sent, the
+        first start waits for the next scheduled time instead of sending at
+        once a digest "missed" before digest was even set up.
+        """
+        known: list[datetime] = []
         state = pipeline.store.service.service_state()
-        for job in state["jobs"] if state else []:
-            if job["name"] == DIGEST and job["last_success_at"]:
-                since.append(datetime.fromisoformat(job["last_success_at"]))
+        if state:
+            known.append(datetime.fromisoformat(state["started_at"]))
+            for job in state["jobs"]:
+                if job["name"] == DIGEST and job["last_success_at"]:
+                    known.append(datetime.fromisoformat(job["last_success_at"]))
         sent = pipeline.store.outbox.digests(status="sent", limit=1)
         if sent and sent[0].sent_at:
-            since.append(datetime.fromisoformat(sent[0].sent_at))
-        return missed_run(self.trigger, max(since), now)
+            known.append(datetime.fromisoformat(sent[0].sent_at))
+        if not known:
+            return None
+        grace = now - timedelta(seconds=self.config.schedule.misfire_grace_seconds)
+        return missed_run(self.trigger, max(grace, *known), now)
 
     # -- the jobs: each returns (ok, one line for digest status) --------------------
 
@@ -347,8 +358,10 @@ class Service:
                 log.exception("reading the sources before the digest failed")
             notes.append(f"reading the sources failed: {exc}")
         result = send_digest(pipeline, transport=self.transport, respect_backoff=True)
-        summary = "; ".join([*notes, *result.lines()]) or "nothing to do"
-        return not (notes or result.failed), summary
+        summary = "; ".join([*notes, result.summary()]).strip("; ") or "nothing to do"
+        ok = not (notes or result.failed)
+        log.log(logging.INFO if ok else logging.WARNING, "digest: %s", summary)
+        return ok, summary
 
     def _folders(self, pipeline: Pipeline) -> tuple[bool, str]:
         report = pipeline.ingest_folders()
@@ -365,7 +378,10 @@ class Service:
         result = retry_pending(
             pipeline.store, pipeline.config, pipeline.clock, transport=self.transport
         )
-        return not result.failed, "; ".join(result.lines()) or "nothing due"
+        summary = result.summary() or "nothing due"
+        if result.failed or result.delivered:
+            log.log(logging.WARNING if result.failed else logging.INFO, "outbox: %s", summary)
+        return not result.failed, summary
 
 
 def run_service(config: Config, *, clock: Clock = system_clock) -> None:

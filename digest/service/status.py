@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from digest.service.state import format_service, service_status
+from digest.wording import count
 
 if TYPE_CHECKING:
     from digest.config import Config
@@ -23,7 +24,9 @@ def gather(store: Store, config: Config, *, skipped_list: bool = True) -> dict[s
     )
     skipped = store.items.skipped() if skipped_list else []
     return {
-        "store": str(store.path),
+        "store": str(config.store.path),
+        "store_exists": store.path == config.store.path,
+        "config": config.source_line(),
         "counts": store.counts(),
         "skipped_by_reason": dict(store.items.skipped_reasons()),
         "skipped": [{"source": s, "reason": r} for s, r in skipped],
@@ -60,9 +63,11 @@ def gather(store: Store, config: Config, *, skipped_list: bool = True) -> dict[s
 def format_status(info: dict[str, Any]) -> str:
     c = info["counts"]
     lines = [
-        f"store: {info['store']}",
+        f"config: {info['config']}",
+        f"store: {info['store']}"
+        + ("" if info["store_exists"] else " (not created yet: `digest send` creates it)"),
         f"items: {c['items']} ({c['on_topic']} on topic, {c['items'] - c['on_topic']} excluded, "
-        f"{c['copies']} copies folded)",
+        f"{count(c['copies'], 'copy', 'copies')} folded)",
         f"stories: {c['stories']} ({c['unsent_stories']} not yet sent)",
         f"skipped files: {c['skipped']}",
     ]
@@ -81,15 +86,17 @@ def format_status(info: dict[str, Any]) -> str:
     lines.append(f"outbox: {c['outbox']} pending, {c['failed']} failed")
     for d in info["outbox"]:
         lines.append(
-            f"  #{d['id']} {d['status']} after {d['attempts']} attempt(s): {d['last_error'] or ''}"
+            f"  #{d['id']} {d['status']} after {count(d['attempts'], 'attempt')}: "
+            f"{d['last_error'] or ''}"
             + (f" (next try {d['next_attempt_at']})" if d["next_attempt_at"] else "")
         )
     feeds = info["feeds"]
     failing = [f for f in feeds if f["failures"] or f["status"] in ("gone", "not-a-feed")]
     if feeds:
-        lines.append(f"feeds: {len(feeds)} polled, {len(failing)} failing")
+        lines.append(f"feeds: {count(len(feeds), 'feed')} polled, {len(failing)} failing")
         lines.extend(
-            f"  {f['url']}: {f['status']} after {f['failures']} failure(s): {f['last_error'] or ''}"
+            f"  {f['url']}: {f['status']} after {count(f['failures'], 'failure')}: "
+            f"{f['last_error'] or ''}"
             for f in failing
         )
     lines.extend(format_service(info["service"]))

@@ -40,9 +40,9 @@ def invoke(*args: str):
 def test_read_opml_walks_categories_and_keeps_each_url_once() -> None:
     feeds = read_opml(FEEDS / "feeds.opml")
     assert feeds == [
-        OpmlFeed(WIRE, "Example Wire: World"),
-        OpmlFeed(ANTARA, "Antara"),  # lower-case xmlurl, title from text
-        OpmlFeed("file:///etc/hostname", "A local file"),
+        OpmlFeed(WIRE, "Example Wire: World", ("News",)),
+        OpmlFeed(ANTARA, "Antara", ("News",)),  # lower-case xmlurl, title from text
+        OpmlFeed("file:///etc/hostname", "A local file", ("Asia",)),
     ]
 
 
@@ -86,7 +86,7 @@ def test_external_entities_are_never_read(tmp_path: Path) -> None:
         invoke("feeds", "import", str(FEEDS / "feeds.opml"), "--config", str(path)).exit_code == 0
     )
     assert "TOP-SECRET" not in target.read_text(encoding="utf-8")
-    assert len(read_opml(target)) == 2
+    assert len(read_opml(target)) == 3
 
 
 def test_opml_feeds_follow_the_config_feeds(tmp_path: Path) -> None:
@@ -112,23 +112,37 @@ def test_import_merges_into_the_opml_file_and_keeps_what_is_there(tmp_path: Path
     result = invoke("feeds", "import", str(FEEDS / "feeds.opml"), "--config", str(path))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"imported 1 feeds into {target} (1 already configured, 1 refused)"
+        f"imported 2 feeds into {target} (1 already configured, 0 refused)"
     )
-    assert "file:///etc/hostname: not an http(s) URL" in result.stderr
     text = target.read_text(encoding="utf-8")
     assert "<title>Mine</title>" in text and "hand-kept" in text
-    assert [f.url for f in read_opml(target)] == ["https://kept.example/f", WIRE]
+    local = "file:///etc/hostname"
+    # Each feed filed under the categories it had, beside what was there.
+    assert read_opml(target) == [
+        OpmlFeed("https://kept.example/f", "", ("Jakarta",)),
+        OpmlFeed(WIRE, "Example Wire: World", ("News",)),
+        OpmlFeed(local, "A local file", ("Asia",)),
+    ]
 
     again = invoke("feeds", "import", str(FEEDS / "feeds.opml"), "--config", str(path))
     assert again.stdout.startswith("imported 0 feeds")
-    assert [f.url for f in read_opml(target)] == ["https://kept.example/f", WIRE]
+    assert [f.url for f in read_opml(target)] == ["https://kept.example/f", WIRE, local]
+    (tmp_path / "odd.opml").write_text(
+        '<opml><body><outline xmlUrl="gopher://x.example/f"/></body></opml>', encoding="utf-8"
+    )
+    odd = invoke("feeds", "import", str(tmp_path / "odd.opml"), "--config", str(path))
+    assert "gopher://x.example/f: not an http(s) or file:// URL" in odd.stderr
 
 
 def test_import_creates_the_opml_file_when_missing(tmp_path: Path) -> None:
     path = config_file(tmp_path, opml="lists/feeds.opml")
     result = invoke("feeds", "import", str(FEEDS / "feeds.opml"), "--config", str(path))
     assert result.exit_code == 0
-    assert [f.url for f in read_opml(tmp_path / "lists" / "feeds.opml")] == [WIRE, ANTARA]
+    assert [f.url for f in read_opml(tmp_path / "lists" / "feeds.opml")] == [
+        WIRE,
+        ANTARA,
+        "file:///etc/hostname",
+    ]
 
 
 def test_import_without_an_opml_file_configured_says_so_in_one_line(tmp_path: Path) -> None:
@@ -136,8 +150,51 @@ def test_import_without_an_opml_file_configured_says_so_in_one_line(tmp_path: Pa
     result = invoke("feeds", "import", str(FEEDS / "feeds.opml"), "--config", str(path))
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
-    assert line.startswith("digest: error: `digest feeds import` keeps imported feeds")
+    assert line.startswith("digest: error: `digest feeds import` keeps feeds in the OPML file")
     assert "[sources] opml" in line
+
+
+def test_feeds_add_and_remove_edit_the_opml_file(tmp_path: Path) -> None:
+    path = config_file(tmp_path, feeds=[ANTARA], opml="lists/feeds.opml")
+    target = tmp_path / "lists" / "feeds.opml"
+    added = invoke("feeds", "add", WIRE, "--title", "The  Wire", "--config", str(path))
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith(f"added {WIRE} to {target}")
+    local = (FEEDS / "wire_en.xml").as_uri()
+    assert invoke("feeds", "add", local, "--config", str(path)).exit_code == 0
+    assert read_opml(target) == [OpmlFeed(WIRE, "The Wire"), OpmlFeed(local, local)]
+    urls = [s.url for s in configured_feeds(load_config(path))]
+    assert urls == [ANTARA, WIRE, local]
+
+    for url, message in (
+        (WIRE, "is already configured"),
+        (ANTARA, "is already configured"),
+        ("feeds.example/rss", "is not an http(s) or file:// URL"),
+    ):
+        refused = invoke("feeds", "add", url, "--config", str(path))
+        assert refused.exit_code == 2 and message in refused.stderr, refused.output
+    assert len(read_opml(target)) == 2
+
+    removed = invoke("feeds", "remove", WIRE, "--config", str(path))
+    assert removed.exit_code == 0 and removed.stdout.startswith(f"removed {WIRE} from {target}")
+    assert read_opml(target) == [OpmlFeed(local, local)]
+    for url, message in ((WIRE, "is not configured"), (ANTARA, "listed in [sources] feeds")):
+        refused = invoke("feeds", "remove", url, "--config", str(path))
+        assert refused.exit_code == 2 and message in refused.stderr, refused.output
+    (tmp_path / "x").mkdir()
+    unset = invoke("feeds", "add", WIRE, "--config", str(config_file(tmp_path / "x")))
+    assert unset.exit_code == 2 and "[sources] opml" in unset.stderr
+
+
+def test_a_missing_opml_file_is_an_empty_list(tmp_path: Path) -> None:
+    """Named but not created yet: list, check and send go on with the other feeds."""
+    local = (FEEDS / "wire_en.xml").as_uri()
+    path = config_file(tmp_path, feeds=[local], opml="feeds.opml")
+    for args in (("feeds", "list"), ("feeds", "check"), ("send",)):
+        result = invoke(*args, "--config", str(path))
+        assert result.exit_code == 0, (args, result.output)
+    assert not (tmp_path / "feeds.opml").exists()
+    assert local in invoke("feeds", "list", "--config", str(path)).stdout
 
 
 def test_export_lists_every_configured_feed_and_reads_back(tmp_path: Path) -> None:

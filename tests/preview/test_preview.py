@@ -23,7 +23,7 @@ import pytest
 
 from digest.config import Config, load_config
 from digest.delivery.outbox import FileTransport
-from digest.errors import DigestError
+from digest.errors import DeliveryError, DigestError
 from digest.jobs import open_pipeline, send_digest
 from digest.preview.server import LOOPBACK, PreviewServer
 from tests.articles import write_articles
@@ -133,6 +133,40 @@ def test_archive_lists_every_sent_digest_newest_first_as_sent(
         assert f'src="/archive/{row.id}.html"' in page(server, f"/archive/{row.id}")
     assert get(server, "/archive/99")[0] == 404
     assert "Nothing new: the next run sends nothing" in page(server, "/")
+
+
+class _Refusing:
+    """A transport whose server is down: the digest stays in the outbox as failed."""
+
+    def deliver(self, message, *, html: str, stem: str) -> list[Path]:
+        raise DeliveryError("connection refused by 127.0.0.1:9")
+
+
+# What a template leaks when it reads something that is not a value.
+LEAKS = re.compile(r"built-in method|bound method|object at 0x|\{\{|\{%|Undefined")
+
+
+def test_every_page_renders_clean(config: Config, serve, tmp_path: Path) -> None:
+    """Every page, with a sent digest and a failed one in the outbox, shows values only."""
+    pipeline = open_pipeline(config, clock=fixed_clock)
+    with pipeline.store:
+        pipeline.ingest()
+        send_digest(pipeline, transport=FileTransport(tmp_path / "sent"))
+        write_articles(tmp_path / "articles", 2)
+        pipeline.ingest()
+        failed = send_digest(pipeline, transport=_Refusing())
+        assert failed.failed
+        sent_items = len(pipeline.store.outbox.digest_item_ids(1))
+        waiting_items = len(pipeline.store.outbox.digest_item_ids(2))
+    server = serve(config)
+    targets = ["/", "/?view=text", "/?view=json", "/?all=1", "/archive", "/inspect"]
+    targets += [f"/archive/{n}{view}" for n in (1, 2) for view in ("", "?view=text", ".txt")]
+    for target in targets:
+        body = page(server, target)
+        assert not LEAKS.search(body), (target, LEAKS.search(body))
+    archive = page(server, "/archive")
+    assert f"· {sent_items} items ·" in archive
+    assert f"1 attempt · {waiting_items} items" in archive
 
 
 def test_inspector_explains_every_item_and_skip(config: Config, serve, tmp_path: Path) -> None:

@@ -173,6 +173,10 @@ def test_a_restarted_service_sends_the_digest_it_missed_once(tmp_path: Path, cap
         rows = query(db, "SELECT COUNT(*) FROM digests")
         return rows[0][0] if rows else 0
 
+    # Installed before the 07:00 run, then stopped: the 07:00 run is missed while installed.
+    with in_process(config, datetime(2028, 2, 29, 6, 50, tzinfo=JAKARTA)) as db:
+        wait_until(lambda: job_finished(db, "folders"), "the first scan")
+    assert sent_digests(db) == 0 and missed not in caplog.text
     with in_process(config, datetime(2028, 2, 29, 7, 30, tzinfo=JAKARTA)) as db:
         wait_until(lambda: sent_digests(db) == 1, "the missed digest to go out")
     assert caplog.text.count(missed) == 1
@@ -184,6 +188,23 @@ def test_a_restarted_service_sends_the_digest_it_missed_once(tmp_path: Path, cap
         wait_until(lambda: job_finished(db, "digest", "2040-02-29"), "the catch-up run")
     assert caplog.text.count(missed) == 2
     assert digest_runs(db) == 1  # nothing new: the catch-up sent nothing
+
+
+def test_the_first_start_waits_for_the_next_scheduled_time(tmp_path: Path, caplog) -> None:
+    """A store that never sent: 07:00 is past at 07:30, but it was not missed by a service."""
+    caplog.set_level(logging.INFO, logger="digest.service")
+    config = write_config(tmp_path, '[schedule]\ndigest = "0 7 29 2 *"\n')
+    with in_process(config, datetime(2028, 2, 29, 7, 30, tzinfo=JAKARTA)) as db:
+        wait_until(lambda: job_finished(db, "folders"), "the first scan")
+        wait_until(lambda: job_finished(db, "outbox"), "the outbox check")
+    assert sent_digests(db) == 0
+    ran = "SELECT 1 FROM service_jobs WHERE name = 'digest' AND last_started_at IS NOT NULL"
+    assert not query(db, ran)
+    assert "not sent: sending it now" not in caplog.text
+    assert "next digest at 2032-02-29 07:00:00+07:00" in caplog.text
+    # The next scheduled time comes (the machine was off at 07:00 sharp): it goes out.
+    with in_process(config, datetime(2032, 2, 29, 7, 5, tzinfo=JAKARTA)) as db:
+        wait_until(lambda: sent_digests(db) == 1, "the digest at its next time")
 
 
 def test_the_systemd_unit_runs_the_service_and_stops_it_with_sigterm() -> None:

@@ -97,7 +97,9 @@ def configured_feeds(config: Config) -> list[FeedSpec]:
     Local paths resolve against the config file's folder.
     """
     listed = [(url, "") for url in config.sources.feeds]
-    if config.sources.opml is not None:
+    # An OPML file that does not exist yet is an empty list: `digest feeds add`
+    # and `import` create it.
+    if config.sources.opml is not None and config.sources.opml.exists():
         listed += [(feed.url, feed.title) for feed in read_opml(config.sources.opml)]
     specs: dict[str, FeedSpec] = {}
     for url, title in listed:

@@ -158,15 +158,32 @@ def scan_folders(
     *,
     known: Callable[[str], FileState | None] = _nothing_known,
     max_bytes: int = 5_000_000,
-) -> Iterator[SourceItem | Skipped | Unchanged]:
+) -> Listing:
     """Everything in the watched folders, sorted by source name; never raises for a file.
 
     The folders are checked now, so a missing one raises :class:`SourceError`
-    at the call rather than somewhere inside the caller's loop. Listing and
-    reading happen as the result is iterated.
+    at the call rather than somewhere inside the caller's loop. The folders
+    are listed now too (``len()`` gives a progress bar its total); each file
+    is read as the result is iterated.
     """
     roots = _roots(folders)
-    return _scan(roots, known, max_bytes)
+    return Listing(roots, known, max_bytes)
+
+
+class Listing(Iterator[SourceItem | Skipped | Unchanged]):
+    """The scan's results, each file read as it is reached; ``len()`` counts those listed."""
+
+    def __init__(
+        self, roots: list[_Root], known: Callable[[str], FileState | None], max_bytes: int
+    ) -> None:
+        self._entries = _list_all(roots)
+        self._results = _scan(roots, self._entries, known, max_bytes)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __next__(self) -> SourceItem | Skipped | Unchanged:
+        return next(self._results)
 
 
 @dataclass(frozen=True)
@@ -211,13 +228,20 @@ def _roots(folders: Sequence[Path]) -> list[_Root]:
 _Entry = tuple[str, str, int, bool | str]
 
 
-def _scan(
-    roots: list[_Root], known: Callable[[str], FileState | None], max_bytes: int
-) -> Iterator[SourceItem | Skipped | Unchanged]:
+def _list_all(roots: list[_Root]) -> list[_Entry]:
     entries: list[_Entry] = []
     reals = {root.real for root in roots}
     for index, root in enumerate(roots):
         _list(root, index, reals - {root.real}, entries)
+    return entries
+
+
+def _scan(
+    roots: list[_Root],
+    entries: list[_Entry],
+    known: Callable[[str], FileState | None],
+    max_bytes: int,
+) -> Iterator[SourceItem | Skipped | Unchanged]:
     names = _names(entries, roots)
     for i in sorted(range(len(entries)), key=names.__getitem__):
         _, path, index, how = entries[i]
