@@ -135,7 +135,7 @@ def test_status_names_the_config_in_use(tmp_path: Path, monkeypatch) -> None:
 
 def test_read_only_commands_create_no_store(tmp_path: Path, monkeypatch) -> None:
     write_config(tmp_path)
-    for args in (("status",), ("status", "--json"), ("feeds", "list")):
+    for args in (("status",), ("status", "--json"), ("feeds", "list"), ("inspect", "articles")):
         result = _cli(*args, cwd=tmp_path, monkeypatch=monkeypatch)
         assert result.exit_code == 0, result.output
         assert not (tmp_path / "state").exists(), args
