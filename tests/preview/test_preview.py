@@ -1,7 +1,9 @@
-"""The preview server over real HTTP on 127.0.0.1, with the real store and templates.
+"""The preview's pages through ``Preview.handle`` (no socket), with the real store and templates.
 
-Browser behaviour (layout, live reload in an open page) is in
-test_preview_browser.py; this module checks what a request gets back.
+Every route is answered as a :class:`Response`; one test speaks real HTTP on
+127.0.0.1 for what only the server adds (Host check, headers), one runs
+`digest preview` as a process. Browser behaviour (layout, live reload in an
+open page) is in test_preview_browser.py.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,24 +27,42 @@ from digest.config import Config, load_config
 from digest.delivery.outbox import FileTransport
 from digest.errors import DeliveryError, DigestError
 from digest.jobs import open_pipeline, send_digest
+from digest.preview.pages import Preview
 from digest.preview.server import LOOPBACK, PreviewServer
 from tests.articles import write_articles
 from tests.helpers import ROOT, SEEDS, fixed_clock, write_config
-from tests.live import get
+from tests.live import get as http_get
 
 pytestmark = pytest.mark.network
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> Rusia dan Korea Utara"
 
 
-def page(server: PreviewServer, target: str) -> str:
+def get(server: Preview, target: str) -> tuple[int, dict[str, str], bytes]:
+    """What a GET for ``target`` gets back from the routes (no socket): status, headers, body.
+
+    The headers are the ones the page itself sets; the HTTP server adds the rest
+    (see test_the_server_on_loopback_sends_each_answer_with_safe_headers).
+    """
+    answer = server.handle(target)
+    headers = {"Content-Type": answer.content_type, "Content-Security-Policy": answer.csp}
+    return answer.status, headers, answer.body
+
+
+def page(server: Preview, target: str) -> str:
     status, _, body = get(server, target)
     assert status == 200, (target, status, body[:300])
     return body.decode("utf-8")
 
 
 @pytest.fixture
-def serve() -> Iterator:
+def serve() -> Callable[[Config], Preview]:
+    """The preview's pages for a config, with the fixed clock (``Preview.handle``, no socket)."""
+    return lambda config: Preview(config, clock=fixed_clock)
+
+
+@pytest.fixture
+def http_server() -> Iterator[Callable[[Config], PreviewServer]]:
     """Start preview servers in this process (port 0); all are stopped after the test."""
     started: list[PreviewServer] = []
 
@@ -62,12 +82,6 @@ def expected_email(config: Config):
     with pipeline.store:
         pipeline.ingest()
         return pipeline.render(pipeline.build().digest)
-
-
-def test_listens_on_loopback_only(config: Config, serve) -> None:
-    server = serve(config)
-    assert server.server_address[0] == "127.0.0.1"
-    assert server.url == f"http://127.0.0.1:{server.port}/"
 
 
 def test_the_frame_shows_exactly_the_html_that_would_be_emailed(config: Config, serve) -> None:
@@ -228,7 +242,6 @@ def test_article_content_is_always_escaped(config: Config, serve, tmp_path: Path
     headlines = [story["headline"] for story in json.loads(data)["stories"]]
     assert HOSTILE in headlines, "the JSON file keeps the data as it is"
     assert headers["Content-Type"] == "application/json"
-    assert headers["X-Content-Type-Options"] == "nosniff"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(server, "/inspect")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(server, "/digest.html")
 
@@ -241,7 +254,6 @@ def test_pages_carry_a_content_security_policy(config: Config, serve) -> None:
         assert status == 200
         assert "script-src 'self'" in csp and "default-src 'none'" in csp
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-        assert headers["X-Content-Type-Options"] == "nosniff"
         html = body.decode()
         assert re.findall(r"<script\b[^>]*>", html) == ['<script src="/static/reload.js" defer>']
         assert " style=" not in html, "inline styles would be refused by the CSP"
@@ -297,13 +309,6 @@ def test_a_symlink_out_of_the_static_folder_is_refused(
     assert get(server, "/static/leak.css")[0] == 404
 
 
-def test_requests_for_another_host_are_refused(config: Config, serve) -> None:
-    server = serve(config)
-    assert get(server, "/", host="evil.example")[0] == 421
-    assert get(server, "/", host=f"evil.example:{server.port}")[0] == 421
-    assert get(server, "/version", host=f"localhost:{server.port}")[0] == 200
-
-
 def test_version_changes_with_templates_config_topic_and_folders(tmp_path: Path, serve) -> None:
     path = write_config(tmp_path, seeds=False)
     topic = tmp_path / "topic.toml"
@@ -353,6 +358,30 @@ def test_config_edits_apply_and_errors_show_until_fixed(
     assert get(server, "/version")[0] == 200
     config_path.write_text(original)
     assert "Judul Baru Pratinjau" not in page(server, "/digest.html")
+
+
+# -- over a socket: what only the HTTP server adds ------------------------------
+
+
+def test_the_server_on_loopback_sends_each_answer_with_safe_headers(
+    config: Config, http_server
+) -> None:
+    server = http_server(config)
+    assert server.server_address[0] == "127.0.0.1"
+    assert server.url == f"http://127.0.0.1:{server.port}/"
+    for target in ("/", "/digest.html", "/digest.json", "/static/reload.js", "/etc/passwd"):
+        status, headers, body = http_get(server, target)
+        answer = server.preview.handle(target)
+        assert status == answer.status, target
+        assert headers["Content-Type"] == answer.content_type
+        assert headers["Content-Security-Policy"] == answer.csp
+        assert headers["Content-Length"] == str(len(body))
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+    assert http_get(server, "/digest.json")[1]["Content-Type"] == "application/json"
+    assert http_get(server, "/", host="evil.example")[0] == 421
+    assert http_get(server, "/", host=f"evil.example:{server.port}")[0] == 421
+    assert http_get(server, "/version", host=f"localhost:{server.port}")[0] == 200
 
 
 def test_a_port_in_use_is_a_clear_error(config: Config) -> None:
