@@ -114,7 +114,7 @@ def main(
     """
     level = logs.level_from(log_level, verbose, quiet)
     ctx.obj = {"config": config_path, "level_given": level is not None}
-    logs.setup(logging.WARNING if level is None else level)
+    ctx.call_on_close(logs.setup(logging.WARNING if level is None else level))
 
 
 @main.command()

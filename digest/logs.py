@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 LEVELS = ("debug", "info", "warning", "error")
@@ -39,17 +40,42 @@ def level_from(log_level: str | None, verbose: int, quiet: bool) -> int | None:
     return None
 
 
-def setup(level: int) -> None:
-    """One stderr handler on the root logger (replacing ours from an earlier call)."""
+class _StderrHandler(logging.Handler):
+    """Writes each record to ``sys.stderr`` as it is when the record is emitted.
+
+    A handler holding the stream it was given would keep writing to a closed
+    stream once a caller (click's CliRunner, an embedding program) swaps
+    ``sys.stderr`` between invocations.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def setup(level: int) -> Callable[[], None]:
+    """One stderr handler on the root logger; returns what undoes it (handler and level).
+
+    The CLI calls it per invocation and undoes it when the command ends, so a
+    second command in the same process (tests, an embedding program) logs at
+    its own level to its own stderr; ``logging.basicConfig`` would configure
+    the process once, for good.
+    """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_digest", False):
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler._digest = True  # type: ignore[attr-defined]
+    handler = _StderrHandler()
     handler.setFormatter(ZonedFormatter())
+    previous = root.level
     root.addHandler(handler)
     root.setLevel(level)
+
+    def restore() -> None:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+    return restore
 
 
 def use_timezone(tz: tzinfo) -> None:

@@ -6,19 +6,23 @@ only the fixtures, built on these.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
+from digest.cli import main
 from digest.models import Copy, Digest, Excluded, Story, StoryItem
 from digest.output.compose import compose
 from digest.output.render import render
@@ -121,10 +125,36 @@ def console_problems(page) -> list[str]:
     return problems
 
 
-# -- the CLI in a subprocess -------------------------------------------------------
+# -- the CLI, in process and in a subprocess ----------------------------------------
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+@dataclass(frozen=True)
+class CliResult:
+    """What a command left: its exit status and what it wrote to stdout and stderr."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CliResult:
+    """Run ``digest ARGS`` in this process (click's CliRunner) from ``cwd``.
+
+    DIGEST_CONFIG is unset unless ``env`` sets it. An exception that is not a
+    clean exit propagates, so a crash fails the test with its traceback.
+    """
+    runner = CliRunner()
+    full_env: dict[str, str | None] = {"DIGEST_CONFIG": None}
+    full_env.update(env or {})
+    with contextlib.chdir(cwd):
+        result = runner.invoke(main, list(args), env=full_env, catch_exceptions=False)
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``python -m digest ARGS`` as a real process (the smoke test)."""
     full_env = {k: v for k, v in os.environ.items() if k != "DIGEST_CONFIG"}
     full_env.update(env or {})
     return subprocess.run(

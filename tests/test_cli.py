@@ -1,17 +1,23 @@
-"""The command line as a user sees it: real subprocesses, exit codes, one-line errors."""
+"""The command line as a user sees it: exit codes, output, one-line errors.
+
+Commands run in this process through click's CliRunner; one smoke test runs
+the Quickstart as real processes (`python -m digest`).
+"""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import json
+import logging
 from pathlib import Path
 
 import click
 import pytest
 
 from digest.cli import main
-from tests.helpers import ROOT, run
+from tests.articles import write_articles
+from tests.helpers import ROOT, run, run_process
 
 
 def test_build_json_on_seeds(config_path: Path, tmp_path: Path) -> None:
@@ -58,7 +64,7 @@ def test_send_with_embedded_defaults_writes_html_and_eml(tmp_path: Path) -> None
         (tmp_path / "seeds" / seed.name).write_bytes(seed.read_bytes())
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "topic.toml").write_bytes((ROOT / "config/topic.toml").read_bytes())
-    result = run("send", cwd=tmp_path)
+    result = run_process("send", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = [
         Path(line.removeprefix("wrote "))
@@ -135,6 +141,23 @@ def test_corrupt_store_is_exit_2(config_path: Path, tmp_path: Path) -> None:
 def test_usage_error_is_exit_2(tmp_path: Path) -> None:
     result = run("build", "--format", "pdf", cwd=tmp_path)
     assert result.returncode == 2
+
+
+def test_each_invocation_logs_to_its_own_stderr_at_its_own_level(
+    config_path: Path, tmp_path: Path
+) -> None:
+    """In one process (an embedding program, CliRunner), no command inherits another's logging."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    first = run("--log-level", "info", "send", "--config", str(config_path), cwd=tmp_path)
+    assert " INFO digest" in first.stderr
+    write_articles(tmp_path / "articles", 1)
+    quiet = run("send", "--config", str(config_path), cwd=tmp_path)
+    assert "delivered digest #2" in quiet.stdout and " INFO " not in quiet.stderr
+    write_articles(tmp_path / "articles", 1, start=1)
+    third = run("--log-level", "info", "send", "--config", str(config_path), cwd=tmp_path)
+    assert " INFO digest" in third.stderr
+    assert root.handlers == handlers and root.level == level
 
 
 def _commands(group: click.Group, prefix: str = "digest") -> list[str]:
