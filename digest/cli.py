@@ -272,7 +272,7 @@ def status(config: Config, as_json: bool, list_skipped: bool) -> None:
     with _look(config) as store:
         info = gather(store, config, skipped_list=as_json or list_skipped)
     if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(info.to_json(), ensure_ascii=False, indent=2))
         return
     from digest.service.status import format_status
 

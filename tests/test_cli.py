@@ -160,6 +160,19 @@ def test_each_invocation_logs_to_its_own_stderr_at_its_own_level(
     assert root.handlers == handlers and root.level == level
 
 
+def test_status_json_prints_the_figures(config_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "articles" / "empty.txt").write_bytes(b"")
+    run("ingest", "--config", str(config_path), cwd=tmp_path)
+    result = run("status", "--json", "--config", str(config_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"store", "counts", "skipped", "last_digest", "outbox", "feeds", "service"} <= set(data)
+    assert data["counts"]["stories"] == 4 and data["counts"]["unsent_stories"] == 4
+    assert data["skipped"] == [{"source": "empty.txt", "reason": "empty"}]
+    assert data["last_digest"] is None and data["outbox"] == [] and data["feeds"] == []
+    assert data["service"] == {"state": "never started", "pid": None, "jobs": []}
+
+
 def _commands(group: click.Group, prefix: str = "digest") -> list[str]:
     names = []
     for name, command in group.commands.items():

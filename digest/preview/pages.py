@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
@@ -259,14 +259,23 @@ class Preview:
     def inspect_page(self) -> Response:
         version = self.version()
         with self._pipeline(ingest=True) as pipeline:
-            data = inspect(pipeline.store, pipeline.config, pipeline.terms)
-        return self._page("inspect.html.j2", version, "inspect", **data)
+            view = inspect(pipeline.store, pipeline.config, pipeline.terms)
+        return self._page(
+            "inspect.html.j2",
+            version,
+            "inspect",
+            counts=view.counts,
+            limit=view.limit,
+            items=view.items,
+            changed_by_terms=view.changed_by_terms,
+            skipped=view.skipped,
+        )
 
     def inspect_data(self) -> Response:
         """The inspector's data as JSON: every item's placement and why (shared terms, score)."""
         with self._pipeline(ingest=True) as pipeline:
-            data = inspect(pipeline.store, pipeline.config, pipeline.terms)
-        body = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+            view = inspect(pipeline.store, pipeline.config, pipeline.terms)
+        body = json.dumps(asdict(view), ensure_ascii=False, indent=2, default=str).encode("utf-8")
         return Response(body, "application/json", csp=DATA_CSP)
 
     def static(self, name: str) -> Response:

@@ -18,6 +18,14 @@ from digest.store.outbox import PENDING
 
 
 @dataclass(frozen=True)
+class SkippedFile:
+    """A source that was read but could not become an item, and why (empty, binary, …)."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ItemRow:
     """An item as stored, for composing digests and for the inspector."""
 
