@@ -1,15 +1,16 @@
 """Deduplication at two levels: copies fold into their original, reports into a story.
 
-**Copies.** A re-post of the same article (other chrome, another headline,
-light edits) shares most of its word shingles with the original. Each item
-gets a MinHash signature of its word ``shingle_size``-shingles (rensa); the
-signature is cut into ``bands`` bands and each band hashed to a key stored in
-an indexed table. A new item's candidates are the items sharing a band key;
-each candidate is verified by the Jaccard similarity its signature estimates,
-and the best at or above ``copy_threshold`` is the original. With 5–15% of
-words edited, shingle Jaccard falls to 0.3–0.6, hence a low threshold and
-many bands (64 bands of 2 rows find a pair at Jaccard 0.3 with p ≈ 0.998),
-with verification weeding out the chance candidates.
+**Copies** (:mod:`digest.stories.copies`). A re-post of the same article
+(other chrome, another headline, light edits) shares most of its word shingles
+with the original. Each item gets a MinHash signature of its word
+``shingle_size``-shingles (rensa); the signature is cut into ``bands`` bands
+and each band hashed to a key stored in an indexed table. A new item's
+candidates are the items sharing a band key; each candidate is verified by the
+Jaccard similarity its signature estimates, and the best at or above
+``copy_threshold`` is the original. With 5–15% of words edited, shingle
+Jaccard falls to 0.3–0.6, hence a low threshold and many bands (64 bands of 2
+rows find a pair at Jaccard 0.3 with p ≈ 0.998), with verification weeding out
+the chance candidates.
 
 **Stories.** Independent reports of one event share little wording but the
 same names, places, figures, dates and action. Each item gets a weighted term
@@ -38,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import repeat
 from operator import mul
 
@@ -59,10 +60,13 @@ from digest.ingest.features import (
 from digest.store import Store
 from digest.store.index import UNDATED_DAY
 from digest.store.stories import Centroid
+from digest.stories.copies import COPY_CANDIDATES_VERIFIED, ORIGINAL_MARGIN, Copies
 from digest.stories.events import Decision, decide, score_story
 
 __all__ = [
+    "COPY_CANDIDATES_VERIFIED",
     "FEATURE_VERSION",
+    "ORIGINAL_MARGIN",
     "SEED",
     "Deduplicator",
     "FeatureExtractor",
@@ -84,14 +88,11 @@ EVENT_TERMS_INDEXED = 12  # of an item's terms, the strongest, indexed for candi
 # "Performance") the first report of the same event ranked first in 95% of
 # cases and within the top 15 in 99%; verifying fewer halves the main cost.
 EVENT_CANDIDATES_VERIFIED = 15
-COPY_CANDIDATES_VERIFIED = 30
 # Inverse document frequency squared: a term in few reports (a name, a
 # place) must outweigh the words every report of a kind shares. On ECB+
 # (tuning half) B-cubed precision rose from 0.81 to 0.89 at equal recall.
 IDF_POWER = 2
 MAX_DAY = 1 << 30  # beyond any real day: an undated item's window is unbounded
-# A copy must predate its match by this much to take over as the original.
-ORIGINAL_MARGIN = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -130,25 +131,7 @@ class Deduplicator:
         self.store = store
         self.extractor = extractor
         self.config = extractor.config
-
-    def find_original(self, features: Features, *, exclude: int) -> tuple[int, float] | None:
-        """The stored item this one copies, with the estimated Jaccard, if any."""
-        shared = self.store.index.lsh_candidates(
-            features.lsh_keys, limit=COPY_CANDIDATES_VERIFIED + 1
-        )
-        shared.pop(exclude, None)
-        if not shared:
-            return None
-        best = sorted(shared, key=lambda i: (-shared[i], i))[:COPY_CANDIDATES_VERIFIED]
-        scored = [
-            (features.estimated_jaccard(sig), item_id)
-            for item_id, sig in self.store.index.signatures(best).items()
-        ]
-        scored = [s for s in scored if s[0] >= self.config.copy_threshold]
-        if not scored:
-            return None
-        similarity, item_id = max(scored, key=lambda s: (s[0], -s[1]))
-        return item_id, similarity
+        self.copies = Copies(store, self.config)
 
     def weigh(self, features: Features) -> _Weighted:
         """TF-IDF weights of the item's terms and the ones to index (one store lookup)."""
@@ -229,13 +212,11 @@ class Deduplicator:
                 terms, weights = vectors[item_id]
                 index.save(story, centroid.removed(dict(zip(terms, weights, strict=True))))
         signature, _ = self.store.index.index_entry(item_id)
-        keys = band_keys(signature, self.config.bands) if signature else ()
-        self.store.index.remove_from_index(item_id, keys)
+        self.store.index.remove_from_index(item_id, self.copies.band_keys(signature))
 
     def forget(self, item_id: int, signature: bytes | None) -> None:
         """Retention: drop an old item's text and index rows, keep its row."""
-        keys = band_keys(signature, self.config.bands) if signature else ()
-        self.store.index.forget(item_id, keys)
+        self.store.index.forget(item_id, self.copies.band_keys(signature))
 
     def place(self, item_id: int, features: Features, *, published: datetime | None) -> Placement:
         """Decide and record where a new or changed on-topic item belongs, and index it.
@@ -244,16 +225,16 @@ class Deduplicator:
         known: a copy found to be older than the item it matched becomes the
         original, so that a wire story stays the lead over its re-posts.
         """
-        store = self.store
-        copy = self.find_original(features, exclude=item_id)
-        if copy is not None and self._root(copy[0]) == item_id:
+        store, copies = self.store, self.copies
+        copy = copies.find_original(features, exclude=item_id)
+        if copy is not None and copies.root(copy[0]) == item_id:
             copy = None  # a changed original matched one of its own copies: it stays the original
         store.index.add_signature(item_id, features.signature, features.lsh_keys)
         if copy is not None:
             original, similarity = copy
-            root = self._root(original)
+            root = copies.root(original)
             story = store.items.placement(root)[1] or store.items.new_story()
-            if published is not None and self._is_older(published, root):
+            if published is not None and copies.is_older(published, root):
                 store.items.reparent(root, item_id)
                 store.items.set_placement(
                     item_id,
@@ -306,18 +287,3 @@ class Deduplicator:
     @staticmethod
     def _index_day(features: Features) -> int:
         return features.day if features.dated else UNDATED_DAY
-
-    def _is_older(self, published: datetime, root: int) -> bool:
-        rows = self.store.items.rows([root])
-        if not rows or rows[0].date_is_fallback:
-            return False
-        return published < rows[0].published - ORIGINAL_MARGIN
-
-    def _root(self, item_id: int) -> int:
-        seen = {item_id}
-        while True:
-            parent = self.store.items.placement(item_id)[0]
-            if parent is None or parent in seen:
-                return item_id
-            seen.add(parent)
-            item_id = parent

@@ -259,7 +259,7 @@ def count_statements(pipeline: Pipeline, prepared: list) -> float:
     before = store.queries
     with store.counting_queries():
         for f in features:
-            dedup.find_original(f, exclude=0)
+            dedup.copies.find_original(f, exclude=0)
             dedup.find_story(f, dedup.weigh(f), exclude=0)
     return (store.queries - before) / max(1, len(features))
 
