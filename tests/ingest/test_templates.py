@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from digest.cli import main
@@ -103,6 +104,24 @@ def test_inspect_json_on_a_seed(tmp_path: Path) -> None:
     assert data["published"].startswith("2025-04-30T08:42")
     assert data["topic"]["on_topic"] is True
     assert {"line": "Sumber foto: Google", "why": "credit"} in data["dropped"]
+
+
+def test_inspect_reads_a_relative_path_with_dot_dot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A path given as ``../folder/file`` is read, not refused as leading outside its folder."""
+    config = write_config(tmp_path, seeds=True)
+    (tmp_path / "articles").mkdir(exist_ok=True)
+    (tmp_path / "articles" / "a.txt").write_text(FIRST, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    result = CliRunner().invoke(
+        main, ["inspect", "--config", str(config), "--format", "json", "../articles/a.txt"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output.strip())
+    assert "skipped" not in data or not data["skipped"]
+    assert data["headline"] == "Kim Jong Un Tiba di Moskow untuk Bertemu Putin"
 
 
 def test_inspect_text_says_unknown_outlet_and_date(tmp_path: Path) -> None:

@@ -478,6 +478,11 @@ def read_file(path: Path, *, max_bytes: int = 5_000_000) -> SourceItem | Skipped
     """
     if not path.exists():
         raise SourceError(f"no such file: {path}", "check the path")
-    found = _examine(path.name, str(path), str(path.parent), False, _nothing_known, max_bytes)
+    # The folder it is checked inside is the real one: a relative or ``..`` path
+    # would never match where the opened descriptor says it leads.
+    folder = os.path.realpath(path.parent)
+    found = _examine(
+        path.name, os.path.join(folder, path.name), folder, False, _nothing_known, max_bytes
+    )
     assert not isinstance(found, Unchanged)  # nothing is known, so nothing is unchanged
     return found
