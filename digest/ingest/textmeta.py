@@ -333,6 +333,7 @@ def dateline_date(
         window = "\n".join(line.text for line in group if "://" not in line.text)
         if not window:
             continue
+        window = _GLUED_TIME_RE.sub(r"\1 \2", window)
         found = find_date(window, now=now, tz=tz)
         if found is None and language not in ("id", "en"):
             found = any_language_date(window, language, now=now, tz=tz)
@@ -342,6 +343,8 @@ def dateline_date(
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# A year glued to the time after it by a scraper: "March 12, 20253:15 PM" is 2025, 3:15.
+_GLUED_TIME_RE = re.compile(r"(?<=[\s,])((?:19|20)\d\d)(\d{1,2}:\d\d)(?!\d)")
 
 
 def is_foreign_dateline(text: str) -> bool:

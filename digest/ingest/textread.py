@@ -16,6 +16,7 @@ from digest.ingest import textmeta, textpage
 from digest.ingest.dates import strip_dates
 from digest.ingest.extract import Line, outlet_from_text, split_lines
 from digest.ingest.language import detect_language, stop_words
+from digest.ingest.outlet import find_outlet
 from digest.ingest.templates import (
     NO_TEMPLATES,
     TemplateLookup,
@@ -82,11 +83,10 @@ def read_text(
 
     url = item.url or front.url or textmeta.page_url(lines, body)
     text = body
-    named = (
-        textmeta.logo_outlet(lines)
-        or textmeta.copyright_outlet(lines, text)
-        or textmeta.plausible_name(outlet_from_text(text))
-    )
+    logo = textmeta.logo_outlet(lines)
+    holder = textmeta.copyright_outlet(lines, text)
+    slogan = textmeta.plausible_name(outlet_from_text(text))
+    named = logo or holder or slogan
     outlet = item.outlet or front.source or ""
     site = site_of(item, outlet=outlet or named or "", url=url, host=textmeta.host_of(url))
     keys = template_keys(lines, prose)
@@ -123,7 +123,11 @@ def read_text(
             title = lines[choice.index].text
 
     if not outlet:
-        outlet = named or textmeta.outlet_in_text(lines, text, start=start, head_index=head_index)
+        said = textmeta.outlet_in_text(lines, text, start=start, head_index=head_index)
+        kinds = (("logo", logo), ("copyright", holder), ("slogan", slogan), ("named", said))
+        outlet = find_outlet(
+            lines, text, start=start, end=end, head=head_index, url=url, named=kinds
+        )
     if not outlet:
         outlet = textmeta.host_of(url) or textmeta.site_host(text)
 

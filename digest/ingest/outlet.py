@@ -1,0 +1,469 @@
+"""The outlet of a plain-text page, weighed from every place the page names it.
+
+A saved page names its site in its chrome, and rarely once: a masthead line
+at the top and again in the footer, photo credits (``(Matt Stone/Boston
+Herald)``), a copyright notice, a logo's alt text, a dateline (``SEOUL, March
+12 (Reuters) -``), a newsroom byline (``Redacción Los Andes``), an e-mail
+address or link whose host spells the name (``@bostonherald.com``). Menus and
+section names are short title-case lines too, so no single place decides.
+Each name found in one of these places is a candidate, scored by features that
+hold on any site:
+
+- where it was found (a logo or dateline names the site; a short line alone
+  may be a menu item);
+- how often the page prints it (a site's name recurs in header, footer,
+  credits and links; a section name recurs less, and an author's name follows
+  "By");
+- whether a host in the page spells it: its letters, with its words whole or
+  as initials (``bostonherald`` is "Boston Herald", ``nytimes`` is "The New
+  York Times", ``dw`` is "Deutsche Welle");
+- its shape: one to five words, capitalised like a name, never written in
+  lower case in the running text (a common word such as "News" is).
+
+A file's or folder's name is never looked at. When no candidate scores
+enough, the outlet is unknown (``""``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from digest.ingest.extract import Line
+
+# A candidate name has at most this many words and characters.
+NAME_WORDS = 5
+NAME_CHARS = 40
+# Lines after the article's start searched for a dateline naming the outlet.
+DATELINE_LINES = 4
+# Candidates whose recurrence is counted (the best by their first evidence).
+COUNTED = 40
+# The lowest score an outlet needs; below it the page is taken to say nothing.
+MIN_SCORE = 2.0
+
+_DOMAIN_SUFFIX = (
+    r"(?:co\.id|or\.id|web\.id|ac\.id|go\.id|co\.uk|com\.au|com\.br|com\.ar|com\.pa|com\.uy|"
+    r"com\.ve|com\.mx|com\.co|co\.jp|or\.jp|com|net|org|news|info|tv|id|co|de|at|ch|fr|it|es|"
+    r"ru|kr|uk|in|io|pl|cl|pe|hn|cu|tn|se|nl|be|ie|jp|br|ar|mx|ve|uy|pa|bo|py|ec|gt)"
+)
+# A name written as a domain in running text: "Clarín.com", "wien.ORF.at", "stern.de".
+_DOMAIN_TOKEN_RE = re.compile(
+    rf"(?<![\w@./-])(?:[^\W_][\w-]*\.)*[^\W\d_][\w-]*\.{_DOMAIN_SUFFIX}(?![\w-])", re.I
+)
+_EMAIL_HOST_RE = re.compile(r"[\w.+-]@([\w-]+(?:\.[\w-]+)+)")
+_URL_HOST_RE = re.compile(r"https?://([\w-]+(?:\.[\w-]+)+)", re.I)
+# Hosts any page links to (sharing, embeds, platforms): never the page's own.
+_FOREIGN = frozenset(
+    "facebook twitter instagram youtube youtu linkedin pinterest whatsapp telegram google "
+    "apple tiktok reddit flipboard bit goo wordpress wp gravatar doubleclick googleapis "
+    "gstatic cloudflare amazonaws akamaized schema w3 mailchimp disqus spotify soundcloud "
+    "vimeo outbrain taboola".split()
+)
+# Leading marks of list items and form controls in a text dump.
+_MARKS_RE = re.compile(r"^[\s•□■☐☑☆★○●◦▪▫*·>»›+–—-]+")
+# A photo credit's tail: "(Matt Stone/Boston Herald)", "(Foto Prensa Libre: Esbin García)".
+_CREDIT_RE = re.compile(
+    r"\([^()\n]{2,60}/\s*(?P<tail>[^()\n/]{2,40})\)"
+    r"|\((?:foto|photo|fotografía|bild|imagen)\s+(?P<lead>[^():\n]{2,40}):[^()\n]{2,60}\)",
+    re.I,
+)
+# A newsroom or staff byline: "Redacción Los Andes", "PhillyVoice Staff",
+# "Oleh Redaksi Suara Pagi", "By the Daily Planet staff".
+_NAME = r"[^\W\d_][\w.&'’-]*(?:\s+[^\W\d_][\w.&'’-]*){0,4}"
+_NEWSROOM_RE = re.compile(
+    rf"^(?:(?:oleh|by|por|von|par|penulis)\s*:?\s+)?(?:the\s+)?"
+    rf"(?:(?:tim\s+)?(?:redaksi|redacción|redaccion|redaktion|rédaction|redação|redazione|"
+    rf"newsroom)\s+(?P<after>{_NAME})"
+    rf"|(?P<before>{_NAME})\s+(?:staff|newsroom|editorial team|redaktion|redaksi|desk))$",
+    re.I,
+)
+_BY_RE = re.compile(r"\b(?:by|von|por|par|oleh)\s+$", re.I)
+_WORD_RE = re.compile(r"[^\W_]+")
+# A word shaped like a brand, not a dictionary word: "PhillyVoice", "TAG24", "ABC13".
+_BRAND_RE = re.compile(r"[a-z][A-Z]|[^\W\d_]\d|\d[^\W\d_]")
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
+
+
+@dataclass
+class Candidate:
+    """A name the page may give for itself, with where it was found."""
+
+    name: str
+    kinds: set[str] = field(default_factory=set)
+    first: int = 0
+    hits: int = 0
+    bare: int = 0
+    items: int = 0
+    first_bare: int = 1 << 30
+    last_bare: int = -1
+    score: float = 0.0
+    places: int = 0
+    host: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def find_outlet(
+    lines: list[Line],
+    text: str,
+    *,
+    start: int,
+    end: int | None = None,
+    head: int | None = None,
+    url: str | None = None,
+    named: tuple[tuple[str, str | None], ...] = (),
+) -> str:
+    """The outlet the page names, or ``""`` when no place names one clearly.
+
+    The article runs from line ``start`` to ``end``, under its headline at
+    line ``head``: what stands above the headline is the masthead, what
+    follows the article the footer, and a short line within the article is
+    one of its subheadings, not a name.
+
+    ``named`` holds names other readers found, with their kind (``logo``,
+    ``copyright``, ``slogan``, ``dateline``, ``newsroom``).
+    """
+    hosts, domains = host_counts(text, url)
+    end = len(lines) if end is None or end <= start else end
+    top = head if head is not None and head < start else start
+    found = candidates(lines, text, start=start, end=end, named=named, hosts=hosts, domains=domains)
+    if not found:
+        return ""
+    best = rank(found, text, hosts, lines, top=top, end=end)
+    if best is None or best.score < MIN_SCORE:
+        return ""
+    return best.name
+
+
+def candidates(
+    lines: list[Line],
+    text: str,
+    *,
+    start: int,
+    end: int,
+    named: tuple[tuple[str, str | None], ...] = (),
+    hosts: Counter[str] | None = None,
+    domains: tuple[str, ...] = (),
+) -> dict[str, Candidate]:
+    """Every name the page may give for itself, with the places it was found."""
+    found: dict[str, Candidate] = {}
+
+    def add(name: str | None, kind: str, at: int, *, item: bool = False) -> None:
+        if not name:
+            return
+        name = " ".join(name.split()).strip(" .,:;|-–—")
+        if not _name_shaped(name):
+            return
+        key = name.casefold()
+        entry = found.get(key)
+        if entry is None:
+            entry = found[key] = Candidate(name, first=at)
+        elif entry.name.isupper() and not name.isupper():
+            entry.name = name  # "Wired" rather than "WIRED": the spelling a reader knows
+        entry.kinds.add(kind)
+        entry.hits += 1
+        if kind == "line":
+            if item:
+                entry.items += 1
+            else:
+                entry.bare += 1
+                entry.first_bare = min(entry.first_bare, at)
+                entry.last_bare = max(entry.last_bare, at)
+
+    for kind, name in named:
+        add(name, kind, 0)
+    for i, line in enumerate(lines):
+        raw = line.text
+        if line.n <= NAME_WORDS + 1 and len(raw) <= NAME_CHARS + 4:
+            bare = _MARKS_RE.sub("", raw)
+            m = _NEWSROOM_RE.match(bare)
+            if m:
+                add(m["after"] or m["before"], "newsroom", i)
+            elif not line.ends_sentence and not start <= i < end:
+                add(bare, "line", i, item=line.bulleted or len(bare) < len(raw))
+        if "(" in raw and ")" in raw:
+            for m in _CREDIT_RE.finditer(raw):
+                add(m["tail"] or m["lead"], "credit", i)
+    for token in domains:
+        add(token, "domain", 0)
+    for host, _ in (hosts or Counter()).most_common(SPELLED_HOSTS):
+        add(spelled_in(text, host), "spelled", 0)
+    for i in range(start, min(len(lines), start + DATELINE_LINES)):
+        name = dateline_name(lines[i].text)
+        if name:
+            add(name, "dateline", i)
+    return found
+
+
+# A wire or site dateline: "SEOUL, March 12 (Reuters) -", "LOS ANGELES (Reuters) -".
+_DATELINE_PAREN_RE = re.compile(
+    r"^[A-ZÀ-Ý][\w'’. -]{1,40}?(?:,\s*[\w .]{1,20})?\s*\((?P<name>[^\W\d_][\w .&/-]{1,30})\)"
+    r"\s*[—–-]{1,2}\s+\S"
+)
+
+
+def dateline_name(text: str) -> str | None:
+    """The outlet named in parentheses by a dateline opening ``text``, or None."""
+    if "(" not in text[:80]:
+        return None
+    m = _DATELINE_PAREN_RE.match(text)
+    return m["name"].strip() if m else None
+
+
+def _name_shaped(name: str) -> bool:
+    """One to five words, capitalised like a name, not a date or a sentence."""
+    if not name or len(name) > NAME_CHARS:
+        return False
+    words = name.split()
+    if len(words) > NAME_WORDS:
+        return False
+    first = name[0]
+    if not (first.isupper() or first.isdigit() or (first.isalpha() and "." in name)):
+        return False
+    letters = sum(c.isalpha() for c in name)
+    if letters < 2 or sum(c.isdigit() for c in name) > 4:
+        return False
+    if name.endswith(("?", "!", ":")) or any(c in name for c in ",©[") or "http" in name:
+        return False
+    # Long lower-case words are a phrase's, not a name's ("Alle Artikel auf …").
+    lower = sum(1 for w in words if len(w) > 3 and w[0].islower() and "." not in w)
+    return lower == 0 or (lower == 1 and len(words) >= 4)
+
+
+def _foreign(host: str) -> bool:
+    return any(label in _FOREIGN for label in host.split("."))
+
+
+def host_counts(text: str, url: str | None) -> tuple[Counter[str], tuple[str, ...]]:
+    """The page's hosts by their name label ("news.bostonherald.com" → bostonherald), counted,
+    and the names it writes as domains ("Clarín.com"), sharing and platform hosts aside.
+
+    The page's own URL counts as three mentions.
+    """
+    hosts: Counter[str] = Counter()
+    domains: list[str] = []
+    if url:
+        m = _URL_HOST_RE.search(url)
+        if m:
+            key = host_label(m.group(1))
+            if key:
+                hosts[key] += 3
+    if "@" in text:
+        for m in _EMAIL_HOST_RE.finditer(text):
+            _count(hosts, m.group(1))
+    if "://" in text:
+        for m in _URL_HOST_RE.finditer(text):
+            _count(hosts, m.group(1))
+    for m in _DOMAIN_TOKEN_RE.finditer(text):
+        if _count(hosts, m.group(0)):
+            domains.append(m.group(0))
+    return hosts, tuple(domains)
+
+
+def _count(hosts: Counter[str], host: str) -> bool:
+    host = host.lower()
+    if _foreign(host):
+        return False
+    key = host_label(host)
+    if key:
+        hosts[key] += 1
+    return bool(key)
+
+
+_HOST_END_RE = re.compile(rf"(?:\.{_DOMAIN_SUFFIX})+$", re.I)
+
+
+def host_label(host: str) -> str:
+    """The label of a host that names the site ("wien.orf.at" → orf, "www.zeit.de" → zeit)."""
+    host = _HOST_END_RE.sub("", host.lower().rstrip("./"))
+    labels = [_key(label) for label in host.split(".") if label and label != "www"]
+    return labels[-1] if labels else ""
+
+
+# Accented Latin letters folded to their base letter, one character for one,
+# so that a match in the folded text is at the same place in the text.
+_FOLD = str.maketrans(
+    "àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőùúûüūůűųýÿžźżšśşťţŕřğ"
+    "ÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐÙÚÛÜŪŮŰŲÝŸŽŹŻŠŚŞŤŢŔŘĞ",
+    "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooouuuuuuuuyyzzzsssttrrg"
+    "AAAAAAAAACCCDEEEEEEEEIIIIIILNNNOOOOOOOOUUUUUUUUYYZZZSSSTTRRG",
+)
+# Hosts whose spelling is looked for in the text, the most mentioned first.
+SPELLED_HOSTS = 2
+
+
+def spelled_in(text: str, host: str) -> str | None:
+    """How the page writes the name its host spells: "El Mostrador" for elmostrador,
+    "BioBioChile" for biobiochile (the letters in order, spaces and marks between words
+    allowed, accents ignored; in a short line or a title-case run of words).
+    """
+    if len(host) < 3 or not host.isalnum():
+        return None
+    gap = r"[ .'’&-]?"
+    pattern = re.compile(
+        r"(?<![^\W_])" + gap.join(re.escape(c) for c in host) + r"(?![^\W_])", re.I
+    )
+    folded = text.translate(_FOLD)
+    plain: str | None = None
+    for m in pattern.finditer(folded):
+        written = text[m.start() : m.end()]
+        if not written[0].isupper() or "." in written:
+            continue
+        if " " in written or not written[1:].islower():
+            return written  # spaced, camel-cased or in capitals: written as a name
+        plain = plain or written
+    return plain
+
+
+def _key(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
+
+
+def _word_keys(word: str) -> set[str]:
+    lower = word.lower()
+    return {k for k in (_key(lower), _key(lower.translate(_TRANSLIT))) if k}
+
+
+def spells(name: str, host: str) -> float:
+    """How well ``host`` (a host's name label) spells ``name``: 1.0 letter for letter,
+    less when some words are initials or left out, 0.0 when it does not.
+    """
+    if len(host) < 2:
+        return 0.0
+    domain = _DOMAIN_TOKEN_RE.fullmatch(name)
+    if domain:
+        return 1.0 if host_label(name) == host else 0.0
+    words = [_word_keys(w) for w in _WORD_RE.findall(name)]
+    words = [w for w in words if w]
+    if not words:
+        return 0.0
+    # best[p] = the fewest penalties with which the words so far spell host[:p].
+    best: dict[int, float] = {0: 0.0}
+    for keys in words:
+        step: dict[int, float] = {}
+        for p, cost in best.items():
+            for k in keys:
+                if host.startswith(k, p):
+                    _keep(step, p + len(k), cost)
+                if host.startswith(k[0], p) and len(k) > 1:
+                    _keep(step, p + 1, cost + 0.15)
+            # A word the host leaves out: an article ("The"), else a word ("Online").
+            _keep(step, p, cost + (0.1 if len(min(keys)) <= 3 else 0.5))
+        best = step
+    if len(host) not in best:
+        return 0.0
+    return max(0.0, 1.0 - best[len(host)])
+
+
+def _keep(step: dict[int, float], at: int, cost: float) -> None:
+    if cost < step.get(at, math.inf):
+        step[at] = cost
+
+
+# A line of at most this many words is chrome (masthead, menu, credit, footer),
+# where a site names itself; longer lines are the article and teasers.
+CHROME_WORDS = 15
+
+FEATURES = (
+    "logo", "dateline", "newsroom", "slogan", "copyright", "credit", "domain", "line", "named",
+    "spelled", "kinds", "brand", "bare", "items", "chrome", "prose", "lower", "host", "top",
+    "bottom", "words1", "upper", "by",
+)  # fmt: skip
+WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
+    "logo": 3.0, "dateline": 2.5, "newsroom": 1.5, "slogan": 2.0, "copyright": 1.2,
+    "credit": 0.5, "domain": 0.5, "line": 0.3, "named": 2.0, "spelled": 0.5, "kinds": 0.3,
+    "bare": 0.5, "items": -0.7, "chrome": 1.0, "prose": 0.2, "lower": -0.7, "host": 2.0,
+    "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0,
+}  # fmt: skip
+
+
+def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, float]:
+    """What the page says for ``cand``, as numbers (see FEATURES)."""
+    name = cand.name
+    f = dict.fromkeys(cand.kinds, 1.0)
+    f["kinds"] = len(cand.kinds) - 1
+    upper = name.upper()
+    chrome = page.chrome.count(name) + (page.chrome.count(upper) if upper != name else 0)
+    prose = page.prose.count(name) + (page.prose.count(upper) if upper != name else 0)
+    f["bare"] = math.log2(1 + cand.bare)
+    f["items"] = math.log2(1 + cand.items)
+    f["chrome"] = math.log2(1 + max(0, chrome - cand.bare - cand.items))
+    f["prose"] = math.log2(1 + prose)
+    cand.places = chrome + prose
+    lowered = name.lower()
+    if lowered != name:
+        low = page.lower.count(lowered) - (chrome + prose)
+        f["lower"] = min(3.0, max(0, low))
+    agree = 0.0
+    if hosts:
+        most = hosts.most_common(1)[0][1]
+        if _DOMAIN_TOKEN_RE.fullmatch(name):
+            # A name written as a domain agrees with the hosts only beyond itself.
+            count = hosts.get(host_label(name), 0) - cand.places
+            agree = math.log2(1 + count) if count > 0 else 0.0
+        else:
+            for h, c in hosts.most_common(5):
+                agree = max(agree, spells(name, h) * math.log2(c) * c / most)
+    f["host"] = cand.host = agree
+    f["top"] = 1.0 if cand.first_bare < page.top else 0.0
+    f["bottom"] = 1.0 if cand.last_bare >= page.end else 0.0
+    f["words1"] = 1.0 if " " not in name and "." not in name and not _BRAND_RE.search(name) else 0.0
+    f["upper"] = 1.0 if name.isupper() else 0.0
+    f["brand"] = 1.0 if _BRAND_RE.search(name) else 0.0
+    f["by"] = 1.0 if _after_by(name, page.text) else 0.0
+    return f
+
+
+@dataclass
+class _Page:
+    text: str
+    chrome: str
+    prose: str
+    lower: str
+    top: int
+    end: int
+
+
+def rank(
+    found: dict[str, Candidate],
+    text: str,
+    hosts: Counter[str],
+    lines: list[Line],
+    *,
+    top: int,
+    end: int,
+) -> Candidate | None:
+    """The best candidate by the weighted sum of its features."""
+    page = _Page(
+        text=text,
+        chrome="\n".join(line.text for line in lines if line.n <= CHROME_WORDS),
+        prose="\n".join(line.text for line in lines if line.n > CHROME_WORDS),
+        lower=text.lower(),
+        top=top,
+        end=end,
+    )
+    pool = sorted(found.values(), key=_prior, reverse=True)[:COUNTED]
+    best: Candidate | None = None
+    for cand in pool:
+        cand.features = features(cand, page, hosts)
+        cand.score = sum(WEIGHTS[k] * v for k, v in cand.features.items())
+        if best is None or cand.score > best.score:
+            best = cand
+    return best
+
+
+def _prior(cand: Candidate) -> float:
+    return max(WEIGHTS[k] for k in cand.kinds) + 0.1 * len(cand.kinds) + 0.3 * cand.hits
+
+
+def _after_by(name: str, text: str) -> bool:
+    """Whether the page prints ``name`` after "By" (an author's name, not a site's)."""
+    at = text.find(name)
+    while at != -1:
+        if _BY_RE.search(text[max(0, at - 6) : at]):
+            return True
+        at = text.find(name, at + 1)
+    return False
