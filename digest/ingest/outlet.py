@@ -28,11 +28,19 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from digest.ingest.extract import Line
+from digest.ingest.sitehosts import (
+    DOMAIN_TOKEN_RE,
+    SPELLED_HOSTS,
+    host_counts,
+    host_label,
+    spelled_in,
+    spells,
+)
+from digest.ingest.sitename import tidy_name
 
 # A candidate name has at most this many words and characters.
 NAME_WORDS = 5
@@ -44,24 +52,6 @@ COUNTED = 40
 # The lowest score an outlet needs; below it the page is taken to say nothing.
 MIN_SCORE = 2.0
 
-_DOMAIN_SUFFIX = (
-    r"(?:co\.id|or\.id|web\.id|ac\.id|go\.id|co\.uk|com\.au|com\.br|com\.ar|com\.pa|com\.uy|"
-    r"com\.ve|com\.mx|com\.co|co\.jp|or\.jp|com|net|org|news|info|tv|id|co|de|at|ch|fr|it|es|"
-    r"ru|kr|uk|in|io|pl|cl|pe|hn|cu|tn|se|nl|be|ie|jp|br|ar|mx|ve|uy|pa|bo|py|ec|gt)"
-)
-# A name written as a domain in running text: "Clarín.com", "wien.ORF.at", "stern.de".
-_DOMAIN_TOKEN_RE = re.compile(
-    rf"(?<![\w@./-])(?:[^\W_][\w-]*\.)*[^\W\d_][\w-]*\.{_DOMAIN_SUFFIX}(?![\w-])", re.I
-)
-_EMAIL_HOST_RE = re.compile(r"[\w.+-]@([\w-]+(?:\.[\w-]+)+)")
-_URL_HOST_RE = re.compile(r"https?://([\w-]+(?:\.[\w-]+)+)", re.I)
-# Hosts any page links to (sharing, embeds, platforms): never the page's own.
-_FOREIGN = frozenset(
-    "facebook twitter instagram youtube youtu linkedin pinterest whatsapp telegram google "
-    "apple tiktok reddit flipboard bit goo wordpress wp gravatar doubleclick googleapis "
-    "gstatic cloudflare amazonaws akamaized schema w3 mailchimp disqus spotify soundcloud "
-    "vimeo outbrain taboola".split()
-)
 # Leading marks of list items and form controls in a text dump.
 _MARKS_RE = re.compile(r"^[\s•□■☐☑☆★○●◦▪▫*·>»›+–—-]+")
 # A photo credit's tail: "(Matt Stone/Boston Herald)", "(Foto Prensa Libre: Esbin García)".
@@ -80,11 +70,15 @@ _NEWSROOM_RE = re.compile(
     rf"|(?P<before>{_NAME})\s+(?:staff|newsroom|editorial team|redaktion|redaksi|desk))$",
     re.I,
 )
+# A copyright notice's opening words, before the holder's name.
+_NOTICE_RE = re.compile(
+    r"^(?:(?:copyright|©|\(c\)|(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)\s*)+", re.I
+)
+# A byline glued to its name by a text dump ("ByAlex Bozarjian KTRK"): an author, not a site.
+_GLUED_BY_RE = re.compile(r"By[A-Z]")
 _BY_RE = re.compile(r"\b(?:by|von|por|par|oleh)\s+$", re.I)
-_WORD_RE = re.compile(r"[^\W_]+")
 # A word shaped like a brand, not a dictionary word: "PhillyVoice", "TAG24", "ABC13".
 _BRAND_RE = re.compile(r"[a-z][A-Z]|[^\W\d_]\d|\d[^\W\d_]")
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
 
 
 @dataclass
@@ -154,7 +148,9 @@ def candidates(
         if not name:
             return
         name = " ".join(name.split()).strip(" .,:;|-–—")
-        if not _name_shaped(name):
+        if kind != "line":  # "Copyright 2020 Harper's Magazine", "Neue Zürcher Zeitung AG"
+            name = tidy_name(_NOTICE_RE.sub("", name))
+        if not _name_shaped(name) or _GLUED_BY_RE.match(name):
             return
         key = name.casefold()
         entry = found.get(key)
@@ -232,138 +228,6 @@ def _name_shaped(name: str) -> bool:
     return lower == 0 or (lower == 1 and len(words) >= 4)
 
 
-def _foreign(host: str) -> bool:
-    return any(label in _FOREIGN for label in host.split("."))
-
-
-def host_counts(text: str, url: str | None) -> tuple[Counter[str], tuple[str, ...]]:
-    """The page's hosts by their name label ("news.bostonherald.com" → bostonherald), counted,
-    and the names it writes as domains ("Clarín.com"), sharing and platform hosts aside.
-
-    The page's own URL counts as three mentions.
-    """
-    hosts: Counter[str] = Counter()
-    domains: list[str] = []
-    if url:
-        m = _URL_HOST_RE.search(url)
-        if m:
-            key = host_label(m.group(1))
-            if key:
-                hosts[key] += 3
-    if "@" in text:
-        for m in _EMAIL_HOST_RE.finditer(text):
-            _count(hosts, m.group(1))
-    if "://" in text:
-        for m in _URL_HOST_RE.finditer(text):
-            _count(hosts, m.group(1))
-    for m in _DOMAIN_TOKEN_RE.finditer(text):
-        if _count(hosts, m.group(0)):
-            domains.append(m.group(0))
-    return hosts, tuple(domains)
-
-
-def _count(hosts: Counter[str], host: str) -> bool:
-    host = host.lower()
-    if _foreign(host):
-        return False
-    key = host_label(host)
-    if key:
-        hosts[key] += 1
-    return bool(key)
-
-
-_HOST_END_RE = re.compile(rf"(?:\.{_DOMAIN_SUFFIX})+$", re.I)
-
-
-def host_label(host: str) -> str:
-    """The label of a host that names the site ("wien.orf.at" → orf, "www.zeit.de" → zeit)."""
-    host = _HOST_END_RE.sub("", host.lower().rstrip("./"))
-    labels = [_key(label) for label in host.split(".") if label and label != "www"]
-    return labels[-1] if labels else ""
-
-
-# Accented Latin letters folded to their base letter, one character for one,
-# so that a match in the folded text is at the same place in the text.
-_FOLD = str.maketrans(
-    "àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőùúûüūůűųýÿžźżšśşťţŕřğ"
-    "ÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚÌÍÎÏĪĮŁÑŃŇÒÓÔÕÖØŌŐÙÚÛÜŪŮŰŲÝŸŽŹŻŠŚŞŤŢŔŘĞ",
-    "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooouuuuuuuuyyzzzsssttrrg"
-    "AAAAAAAAACCCDEEEEEEEEIIIIIILNNNOOOOOOOOUUUUUUUUYYZZZSSSTTRRG",
-)
-# Hosts whose spelling is looked for in the text, the most mentioned first.
-SPELLED_HOSTS = 2
-
-
-def spelled_in(text: str, host: str) -> str | None:
-    """How the page writes the name its host spells: "El Mostrador" for elmostrador,
-    "BioBioChile" for biobiochile (the letters in order, spaces and marks between words
-    allowed, accents ignored; in a short line or a title-case run of words).
-    """
-    if len(host) < 3 or not host.isalnum():
-        return None
-    gap = r"[ .'’&-]?"
-    pattern = re.compile(
-        r"(?<![^\W_])" + gap.join(re.escape(c) for c in host) + r"(?![^\W_])", re.I
-    )
-    folded = text.translate(_FOLD)
-    plain: str | None = None
-    for m in pattern.finditer(folded):
-        written = text[m.start() : m.end()]
-        if not written[0].isupper() or "." in written:
-            continue
-        if " " in written or not written[1:].islower():
-            return written  # spaced, camel-cased or in capitals: written as a name
-        plain = plain or written
-    return plain
-
-
-def _key(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
-
-
-def _word_keys(word: str) -> set[str]:
-    lower = word.lower()
-    return {k for k in (_key(lower), _key(lower.translate(_TRANSLIT))) if k}
-
-
-def spells(name: str, host: str) -> float:
-    """How well ``host`` (a host's name label) spells ``name``: 1.0 letter for letter,
-    less when some words are initials or left out, 0.0 when it does not.
-    """
-    if len(host) < 2:
-        return 0.0
-    domain = _DOMAIN_TOKEN_RE.fullmatch(name)
-    if domain:
-        return 1.0 if host_label(name) == host else 0.0
-    words = [_word_keys(w) for w in _WORD_RE.findall(name)]
-    words = [w for w in words if w]
-    if not words:
-        return 0.0
-    # best[p] = the fewest penalties with which the words so far spell host[:p].
-    best: dict[int, float] = {0: 0.0}
-    for keys in words:
-        step: dict[int, float] = {}
-        for p, cost in best.items():
-            for k in keys:
-                if host.startswith(k, p):
-                    _keep(step, p + len(k), cost)
-                if host.startswith(k[0], p) and len(k) > 1:
-                    _keep(step, p + 1, cost + 0.15)
-            # A word the host leaves out: an article ("The"), else a word ("Online").
-            _keep(step, p, cost + (0.1 if len(min(keys)) <= 3 else 0.5))
-        best = step
-    if len(host) not in best:
-        return 0.0
-    return max(0.0, 1.0 - best[len(host)])
-
-
-def _keep(step: dict[int, float], at: int, cost: float) -> None:
-    if cost < step.get(at, math.inf):
-        step[at] = cost
-
-
-# A line of at most this many words is chrome (masthead, menu, credit, footer),
 # where a site names itself; longer lines are the article and teasers.
 CHROME_WORDS = 15
 
@@ -400,7 +264,7 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     agree = 0.0
     if hosts:
         most = hosts.most_common(1)[0][1]
-        if _DOMAIN_TOKEN_RE.fullmatch(name):
+        if DOMAIN_TOKEN_RE.fullmatch(name):
             # A name written as a domain agrees with the hosts only beyond itself.
             count = hosts.get(host_label(name), 0) - cand.places
             agree = math.log2(1 + count) if count > 0 else 0.0
@@ -410,11 +274,19 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     f["host"] = cand.host = agree
     f["top"] = 1.0 if cand.first_bare < page.top else 0.0
     f["bottom"] = 1.0 if cand.last_bare >= page.end else 0.0
-    f["words1"] = 1.0 if " " not in name and "." not in name and not _BRAND_RE.search(name) else 0.0
+
     f["upper"] = 1.0 if name.isupper() else 0.0
-    f["brand"] = 1.0 if _BRAND_RE.search(name) else 0.0
+    f["brand"] = 1.0 if _brand(name) else 0.0
+    f["words1"] = 1.0 if " " not in name and "." not in name and not f["brand"] else 0.0
     f["by"] = 1.0 if _after_by(name, page.text) else 0.0
     return f
+
+
+def _brand(name: str) -> bool:
+    """A name shaped like a brand: one capital inside a word, or letters and digits mixed
+    ("PhillyVoice", "TAG24"); several capitals inside a word are menu items glued together.
+    """
+    return len(_BRAND_RE.findall(name)) == 1
 
 
 @dataclass
