@@ -184,8 +184,9 @@ def candidates(
                 add(m["tail"] or m["lead"], "credit", i)
     for token in domains:
         add(token, "domain", 0)
-    for host, _ in (hosts or Counter()).most_common(SPELLED_HOSTS):
-        add(spelled_in(text, host), "spelled", 0)
+    for host, count in (hosts or Counter()).most_common(SPELLED_HOSTS):
+        if count >= 2:  # a host mentioned once (an advert) confirms nothing
+            add(spelled_in(text, host), "spelled", 0)
     for i in range(start, min(len(lines), start + DATELINE_LINES)):
         name = dateline_name(lines[i].text)
         if name:

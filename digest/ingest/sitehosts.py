@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
@@ -61,10 +62,34 @@ def host_counts(text: str, url: str | None) -> tuple[Counter[str], tuple[str, ..
     if "://" in text:
         for m in _URL_HOST_RE.finditer(text):
             _count(hosts, m.group(1))
-    for m in DOMAIN_TOKEN_RE.finditer(text):
-        if _count(hosts, m.group(0)):
-            domains.append(m.group(0))
+    for token in _domain_tokens(text):
+        if _count(hosts, token):
+            domains.append(token)
     return hosts, tuple(domains)
+
+
+# A domain ending right after a dot, no space around it: where a domain token ends.
+_ENDING_RE = re.compile(rf"\.{_DOMAIN_SUFFIX}(?![\w-])", re.I)
+_TOKEN_CHARS = frozenset("._-")
+
+
+def _domain_tokens(text: str) -> list[str]:
+    """The names written as domains in ``text``, found from their endings.
+
+    Searching for the ending (a dot, then a known suffix) and walking back
+    over the name is many times faster than a pattern that may start anywhere.
+    """
+    found = []
+    for m in _ENDING_RE.finditer(text):
+        start = m.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in _TOKEN_CHARS):
+            start -= 1
+        if start > 0 and text[start - 1] in "@/":
+            continue
+        token = text[start : m.end()].lstrip("._-")
+        if DOMAIN_TOKEN_RE.fullmatch(token):
+            found.append(token)
+    return found
 
 
 def _count(hosts: Counter[str], host: str) -> bool:
@@ -99,6 +124,12 @@ _FOLD = str.maketrans(
 SPELLED_HOSTS = 2
 
 
+@lru_cache(maxsize=256)
+def _spelling(host: str) -> re.Pattern[str]:
+    gap = r"[ .'’&-]?"
+    return re.compile(r"(?<![^\W_])" + gap.join(re.escape(c) for c in host) + r"(?![^\W_])", re.I)
+
+
 def spelled_in(text: str, host: str) -> str | None:
     """How the page writes the name its host spells: "El Mostrador" for elmostrador,
     "BioBioChile" for biobiochile (the letters in order, spaces and marks between words
@@ -106,10 +137,7 @@ def spelled_in(text: str, host: str) -> str | None:
     """
     if len(host) < 3 or not host.isalnum():
         return None
-    gap = r"[ .'’&-]?"
-    pattern = re.compile(
-        r"(?<![^\W_])" + gap.join(re.escape(c) for c in host) + r"(?![^\W_])", re.I
-    )
+    pattern = _spelling(host)
     folded = text.translate(_FOLD)
     plain: str | None = None
     for m in pattern.finditer(folded):
