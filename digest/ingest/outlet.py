@@ -238,7 +238,7 @@ FEATURES = (
     "bottom", "words1", "upper", "by",
 )  # fmt: skip
 WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
-    "logo": 3.0, "dateline": 2.5, "newsroom": 1.5, "slogan": 2.0, "copyright": 1.2,
+    "logo": 3.5, "dateline": 2.5, "newsroom": 1.5, "slogan": 2.0, "copyright": 1.2,
     "credit": 0.5, "domain": 0.5, "line": 0.3, "named": 2.0, "spelled": 0.5, "kinds": 0.3,
     "bare": 0.5, "items": -0.7, "chrome": 1.0, "prose": 0.2, "lower": -0.7, "host": 2.0,
     "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0,

@@ -157,6 +157,8 @@ def logo_outlet(lines: list[Line]) -> str | None:
     for line in lines[:LOGO_LINES]:
         if line.n > 12 or ("ogo" not in line.text and "omepage" not in line.text):
             continue
+        if line.bulleted:  # a list of the group's other sites, each with its logo
+            continue
         m = _LOGO_RE.match(line.text)
         if m is None:
             continue
