@@ -122,6 +122,7 @@ def test_inspect_reads_a_relative_path_with_dot_dot(
     data = json.loads(result.output.strip())
     assert "skipped" not in data or not data["skipped"]
     assert data["headline"] == "Kim Jong Un Tiba di Moskow untuk Bertemu Putin"
+    assert data["source"] == "../articles/a.txt"  # shown as given
 
 
 def test_inspect_text_says_unknown_outlet_and_date(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
@@ -485,4 +485,6 @@ def read_file(path: Path, *, max_bytes: int = 5_000_000) -> SourceItem | Skipped
         path.name, os.path.join(folder, path.name), folder, False, _nothing_known, max_bytes
     )
     assert not isinstance(found, Unchanged)  # nothing is known, so nothing is unchanged
+    if isinstance(found, SourceItem):
+        return replace(found, path=str(path))  # shown as the user gave it
     return found
