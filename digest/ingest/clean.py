@@ -135,6 +135,11 @@ class Cleaned:
     template_keys: tuple[int, ...] = ()
 
 
+# A sentence this long (in words) right before the article's first long paragraph
+# opens the article.
+OPENING_WORDS = 4
+
+
 def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
     """Strip site chrome from ``item`` and read its headline, outlet, date and language."""
     return clean_page(item, now=now, tz=tz).article
@@ -184,8 +189,19 @@ def _clean_text(
     lines, title = page.lines, page.title
     start, end = page.body
     reasons = list(page.reasons)
+    # A short opening sentence between the headline and the first long
+    # paragraph ("The new Doctor Who has finally been unveiled.") is the
+    # article's first paragraph, not chrome.
+    opening = set()
+    if page.head_index is not None:
+        for i in range(start - 1, page.head_index, -1):
+            if reasons[i] is None and lines[i].ends_sentence and lines[i].n >= OPENING_WORDS:
+                opening.add(i)
+            elif reasons[i] is None:
+                break
     for i in range(len(lines)):
-        if reasons[i] is None and (i < start or i >= end) and i != page.head_index:
+        outside = (i < start and i not in opening) or i >= end
+        if reasons[i] is None and outside and i != page.head_index:
             reasons[i] = "outside the article"
     why = strip_chrome(lines, reasons, title=title, outlet=page.outlet, start=page.head_index)
     paragraphs = _kept(lines, why, page.outlet)

@@ -109,6 +109,12 @@ def find_date(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
     the latest year (not after ``now``) on which that day falls on that weekday.
     A candidate more than a day after ``now`` is never returned.
     """
+    found = find_date_and_year(text, now=now, tz=tz)
+    return found[0] if found is not None else None
+
+
+def find_date_and_year(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[datetime, bool] | None:
+    """:func:`find_date`, and whether the text wrote the date's year (else it was guessed)."""
     head, weak_end = _head(text)
     candidates = [
         _Candidate(_score(m, head), m.start(), m)
@@ -119,7 +125,8 @@ def find_date(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
     for candidate in candidates[:3]:
         found = _to_datetime(candidate.match, now=now, tz=tz)
         if found is not None:
-            return found
+            m = candidate.match
+            return found, bool(m["y1"] or m["y2"] or m["iy"] or m["ny"])
     return None
 
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from digest.ingest.dates import FUTURE_TOLERANCE, MIN_YEAR, find_date
+from digest.ingest.dates import FUTURE_TOLERANCE, MIN_YEAR, find_date_and_year
 from digest.ingest.extract import Line
 
 # Lines around the headline (before, after) searched for its dateline, and
@@ -326,22 +326,31 @@ def dateline_date(
     """
     below = lines[around + 1 : around + DATELINE_AFTER]
     above = lines[max(0, around - DATELINE_BEFORE) : around]
-    for group in (
-        [line for line in below if line.n <= DATELINE_LINE_WORDS],
-        [line for line in above if line.n <= DATELINE_LINE_WORDS],
-        above + below,
+    guessed: datetime | None = None
+    for short, group in (
+        (True, [line for line in below if line.n <= DATELINE_LINE_WORDS]),
+        (True, [line for line in above if line.n <= DATELINE_LINE_WORDS]),
+        (False, above + below),
     ):
+        if not short and guessed is not None:
+            break
         # A URL's date is weaker evidence than a dateline, and is tried last.
         window = "\n".join(line.text for line in group if "://" not in line.text)
         if not window:
             continue
         window = _GLUED_TIME_RE.sub(r"\1 \2", window)
-        found = find_date(window, now=now, tz=tz)
-        if found is None and language not in ("id", "en"):
+        dated = find_date_and_year(window, now=now, tz=tz)
+        if dated is None and language not in ("id", "en"):
             found = any_language_date(window, language, now=now, tz=tz)
-        if found is not None:
-            return found
-    return None
+            dated = (found, True) if found is not None else None
+        if dated is None:
+            continue
+        # A short line under the headline whose date leaves out its year ("WASHINGTON -
+        # April 27", "Wednesday") yields to a full date in a short line just above it.
+        if dated[1] or not short:
+            return dated[0]
+        guessed = guessed or dated[0]
+    return guessed
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")

@@ -84,6 +84,49 @@ def test_a_page_without_a_date_says_file_time() -> None:
     assert article.date_is_fallback
 
 
+# A page as the ECB+ renderings and many scrapers write it: headline, a dated line,
+# a short opening sentence, then the paragraphs (one with a dateline lacking its year).
+OPENING = """\
+Ferry strike leaves thousands stranded at northern ports
+
+Published: Sunday, 3 March 2024
+
+The ferries have stopped.
+
+HELSINKI - March 1 -
+
+Thousands of travellers were stranded at the northern ferry ports on Sunday after crews walked \
+out in a dispute over pay and rest periods, the operators said in a statement.
+
+The strike is the third this year, and the unions said it would last until Friday unless the \
+operators returned to the table with a better offer for the crews.
+"""
+
+
+def test_a_short_opening_sentence_is_the_first_paragraph() -> None:
+    """The story stage reads the lede: the opening sentence before the first long paragraph."""
+    article = clean_page(item("opening.txt", OPENING), now=NOW, tz=UTC_ZONE).article
+    assert article.title == "Ferry strike leaves thousands stranded at northern ports"
+    assert article.paragraphs[0] == "The ferries have stopped."
+    assert article.paragraphs[1].startswith("Thousands of travellers")
+
+
+def test_a_full_date_beats_a_nearby_date_without_its_year() -> None:
+    """A date under the headline without its year ("March 1") yields to a full date above it."""
+    body = OPENING.replace("The ferries have stopped.\n\n", "")
+    moved = "Published: Sunday, 3 March 2024\n\n" + body.replace(
+        "Published: Sunday, 3 March 2024\n\n", ""
+    )
+    for text in (body, moved):
+        article = clean_page(item("dated.txt", text), now=NOW, tz=UTC_ZONE).article
+        assert article.published.date().isoformat() == "2024-03-03"
+        assert article.published_from == "dateline"
+    # Without a full date, the date without its year is still read (the latest such day).
+    guessed = body.replace("Published: Sunday, 3 March 2024\n\n", "")
+    article = clean_page(item("guessed.txt", guessed), now=NOW, tz=UTC_ZONE).article
+    assert article.published.date().isoformat() == "2026-03-01"
+
+
 @pytest.mark.parametrize(
     ("notice", "name"),
     [
