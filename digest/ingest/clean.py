@@ -33,7 +33,7 @@ from digest.ingest.extract import (
     split_lines,
 )
 from digest.ingest.templates import NO_TEMPLATES, TemplateLookup
-from digest.ingest.textread import read_text
+from digest.ingest.textread import opening_lines, read_text
 from digest.ingest.vocabulary import (
     BYLINE_WORDS,
     CHANNEL_WORDS,
@@ -135,11 +135,6 @@ class Cleaned:
     template_keys: tuple[int, ...] = ()
 
 
-# A sentence this long (in words) right before the article's first long paragraph
-# opens the article.
-OPENING_WORDS = 4
-
-
 def clean(item: SourceItem, *, now: datetime, tz: ZoneInfo) -> Article:
     """Strip site chrome from ``item`` and read its headline, outlet, date and language."""
     return clean_page(item, now=now, tz=tz).article
@@ -189,16 +184,7 @@ def _clean_text(
     lines, title = page.lines, page.title
     start, end = page.body
     reasons = list(page.reasons)
-    # A short opening sentence between the headline and the first long
-    # paragraph ("The new Doctor Who has finally been unveiled.") is the
-    # article's first paragraph, not chrome.
-    opening = set()
-    if page.head_index is not None:
-        for i in range(start - 1, page.head_index, -1):
-            if reasons[i] is None and lines[i].ends_sentence and lines[i].n >= OPENING_WORDS:
-                opening.add(i)
-            elif reasons[i] is None:
-                break
+    opening = opening_lines(page)
     for i in range(len(lines)):
         outside = (i < start and i not in opening) or i >= end
         if reasons[i] is None and outside and i != page.head_index:

@@ -31,6 +31,9 @@ from digest.models import SourceItem
 DATELINE_WORDS = 12
 # Prose read to decide the language.
 LANGUAGE_SAMPLE_CHARS = 2500
+# A sentence this long (in words) right before the article's first long
+# paragraph opens the article.
+OPENING_WORDS = 4
 
 
 @dataclass
@@ -146,6 +149,25 @@ def read_text(
         site=site,
         template_keys=keys,
     )
+
+
+def opening_lines(page: TextReading) -> set[int]:
+    """Short sentences between the headline and the first long paragraph.
+
+    "The new Doctor Who has finally been unveiled." is too short to be prose,
+    but it is the article's first paragraph, and the story stage reads the
+    first paragraphs: without it the lede would start one paragraph late.
+    """
+    opening: set[int] = set()
+    if page.head_index is None:
+        return opening
+    for i in range(page.body[0] - 1, page.head_index, -1):
+        line = page.lines[i]
+        if page.reasons[i] is None:
+            if not (line.ends_sentence and line.n >= OPENING_WORDS):
+                break
+            opening.add(i)
+    return opening
 
 
 def _date(
