@@ -82,7 +82,8 @@ class StoreConfig:
     # The SQLite state file (items, stories, the dedup index, sent digests).
     path: Path = Path("../var/digest.sqlite")
     # Items first seen more than this many days ago lose their text and index
-    # entries; their rows (so their sources stay known) and sent digests stay.
+    # entries (a story left with none, its centroid); their rows (so their
+    # sources stay known) and sent digests stay. Template lines unseen as long go.
     keep_days: int = 180
 
 

@@ -48,7 +48,7 @@ from digest.output.compose import (
     summarize,
 )
 from digest.output.render import render
-from digest.store import Store
+from digest.store import Store, retention
 from digest.store.locks import outbox_lock
 from digest.stories.dedup import Deduplicator, FeatureExtractor
 from digest.wording import count
@@ -56,12 +56,7 @@ from digest.wording import count
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 BATCH = 200  # items written per transaction
-# Retention: items forgotten per transaction, how often to look for them, and
-# when the file is rewritten (VACUUM) after a prune freed much of it.
-PRUNE_BATCH = 1000
-PRUNE_EVERY = timedelta(hours=1)
-VACUUM_MIN_ITEMS = 10_000
-VACUUM_FREE_SHARE = 0.25
+PRUNE_EVERY = timedelta(hours=1)  # how often retention looks for what to forget
 
 
 def system_clock() -> datetime:
@@ -162,26 +157,18 @@ class Pipeline:
                     )
 
     def prune(self) -> int:
-        """Retention: forget items first seen more than ``[store] keep_days`` ago.
+        """Retention (:mod:`digest.store.retention`): forget what ``[store] keep_days`` lets go.
 
-        Their text and index rows go; their rows stay, so a source is still
-        known (and not ingested again) and sent digests keep their archive.
-        Cheap when nothing is due (one search of a partial index). The file is
-        rewritten (VACUUM) after a prune that freed a large share of it.
+        Items first seen longer ago lose their text and index rows (their
+        rows stay, so a source is still known), stories left without an
+        indexed report their centroid, template lines unseen as long go.
+        Returns the items forgotten.
         """
         cutoff = self.clock() - timedelta(days=self.config.store.keep_days)
-        before = cutoff.astimezone(UTC).isoformat(timespec="seconds")
-        forgotten = 0
-        while stale := self.store.index.stale_items(before, limit=PRUNE_BATCH):
-            with self.store.transaction():
-                for item_id, signature in stale:
-                    self.dedup.forget(item_id, signature)
-            forgotten += len(stale)
-        if forgotten:
-            log.info("retention: forgot %d items first seen before %s", forgotten, before)
-        if forgotten >= VACUUM_MIN_ITEMS and self.store.index.free_fraction() >= VACUUM_FREE_SHARE:
-            self.store.index.vacuum()
-        return forgotten
+        pruned = retention.prune(self.store, cutoff, self.dedup.forget)
+        if pruned:
+            log.info("retention: before %s, forgot %s", cutoff.astimezone(UTC), pruned)
+        return pruned.items
 
     def _maybe_prune(self) -> None:
         now = self.clock()

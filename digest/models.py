@@ -11,6 +11,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 SourceKind = Literal["file", "feed"]
+# Where a date came from (``Article.published_from``) when no date was found
+# (the file's time, never shown as a publication date), and when not recorded.
+FILE_TIME = "file-time"
+UNKNOWN_SOURCE = "unknown"
 
 
 @dataclass(frozen=True)
@@ -50,13 +54,14 @@ class Skipped:
 class Article:
     """A cleaned document: main text without site chrome, with its metadata.
 
-    ``text`` holds paragraphs separated by blank lines. ``date_is_fallback`` is
-    true when no date was found in the document and ``published`` is the file's
-    modification time (or the time it was fetched). ``published_from`` says
+    ``text`` holds paragraphs separated by blank lines. ``published_from`` says
     where the date was read: ``dateline`` (in the text), ``metadata`` (the
-    page's markup), ``front-matter``, ``url``, ``feed`` or ``file-time``.
-    ``outlet`` is "" when nothing names the site; ``url`` is the original's
-    address when known.
+    page's markup), ``front-matter``, ``url``, ``feed``, ``file-time`` (no
+    date found: ``published`` is the file's modification time or the time it
+    was fetched), or ``unknown`` (stored before the store recorded it).
+    ``date_is_fallback`` says the same as ``published_from == "file-time"``
+    (one fact: ``published_from`` is made to follow it). ``outlet`` is ""
+    when nothing names the site; ``url`` is the original's address when known.
     """
 
     source: str
@@ -72,7 +77,18 @@ class Article:
     path: str | None = None
     feed: str | None = None
     guid: str | None = None
-    published_from: str = "file-time"
+    published_from: str = ""
+
+    def __post_init__(self) -> None:
+        # One fact: published_from is made to agree with date_is_fallback, so
+        # that neither a default nor dataclasses.replace can leave them apart.
+        if self.date_is_fallback:
+            source = FILE_TIME
+        elif self.published_from in ("", FILE_TIME):
+            source = UNKNOWN_SOURCE
+        else:
+            source = self.published_from
+        object.__setattr__(self, "published_from", source)
 
     @property
     def paragraphs(self) -> list[str]:

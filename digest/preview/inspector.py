@@ -79,6 +79,8 @@ class InspectedItem:
     language: str
     date: str
     date_is_fallback: bool
+    #: Where the date came from: dateline, metadata, front-matter, url, feed, file-time, unknown.
+    date_from: str
     first_seen: str
     on_topic: bool
     topic_reason: str
@@ -174,6 +176,7 @@ def _item(
         language=row.language,
         date=local_time(row.published, tz),
         date_is_fallback=row.date_is_fallback,
+        date_from=row.published_from,
         first_seen=local_time(row.first_seen, tz),
         on_topic=row.on_topic,
         topic_reason=row.topic_reason,

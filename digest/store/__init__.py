@@ -13,8 +13,9 @@ The schema is versioned by named migrations, applied in order and recorded in
 :class:`Store` holds one repository per concern, as members: ``items``
 (items, stories, skipped sources), ``index`` (the dedup index and retention),
 ``outbox`` (digests), ``feeds`` and ``service`` (the service's state),
-``story_index`` (story centroids). Each
-owns its row types. Only this package speaks SQL.
+``story_index`` (story centroids), ``templates`` (template lines). Each
+owns its row types; :mod:`digest.store.retention` prunes them by
+``[store] keep_days``. Only this package speaks SQL.
 """
 
 from __future__ import annotations

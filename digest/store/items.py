@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from digest.models import Article, TopicDecision, day_number
+from digest.models import FILE_TIME, UNKNOWN_SOURCE, Article, TopicDecision, day_number
 from digest.store.db import Database, iso, now_iso
 from digest.store.outbox import PENDING
 
@@ -37,7 +37,9 @@ class ItemRow:
     url: str | None
     path: str | None
     published: datetime
-    date_is_fallback: bool
+    #: Where the date came from (``Article.published_from``); "unknown" for
+    #: items stored before it was recorded (migration 0008).
+    published_from: str
     language: str
     text: str | None
     on_topic: bool
@@ -50,6 +52,11 @@ class ItemRow:
     sent_digest_id: int | None
     first_seen: str
 
+    @property
+    def date_is_fallback(self) -> bool:
+        """No date was found: ``published`` is a file's time, never shown as a date."""
+        return self.published_from == FILE_TIME
+
     def to_article(self) -> Article:
         """The cleaned article as stored (to re-index it, or to re-run the topic rules)."""
         return Article(
@@ -59,6 +66,7 @@ class ItemRow:
             outlet=self.outlet,
             published=self.published,
             date_is_fallback=self.date_is_fallback,
+            published_from=self.published_from,
             text=self.text or "",
             language=self.language,
             fingerprint="",
@@ -68,7 +76,7 @@ class ItemRow:
 
 
 _ITEM_COLUMNS = (
-    "id, source, kind, title, outlet, url, path, published, date_is_fallback, language, text, "
+    "id, source, kind, title, outlet, url, path, published, published_from, language, text, "
     "on_topic, topic_reason, copy_of, copy_similarity, story_id, story_similarity, "
     "story_matched_item, sent_digest_id, first_seen"
 )
@@ -80,7 +88,7 @@ _ITEM_COLUMNS_NO_TEXT = _ITEM_COLUMNS.replace(" text,", " NULL AS text,")
 def _item(row: sqlite3.Row | tuple[Any, ...]) -> ItemRow:
     values = list(row)
     values[7] = datetime.fromisoformat(values[7])
-    values[8] = bool(values[8])
+    values[8] = values[8] or UNKNOWN_SOURCE
     values[11] = bool(values[11])
     return ItemRow(*values)
 
@@ -187,7 +195,10 @@ class Items:
             article.guid,
             iso(article.published),
             day_number(article.published),
-            int(article.date_is_fallback),
+            # Written from published_from, its one source (the index's day
+            # lookup reads this column).
+            int(article.published_from == FILE_TIME),
+            article.published_from,
             article.language,
             article.text,
             int(decision.on_topic),
@@ -197,17 +208,17 @@ class Items:
         if existing is None:
             cursor = self._db.execute(
                 "INSERT INTO items (kind, fingerprint, file_size, file_mtime_ns, title, outlet, "
-                "url, path, feed, guid, published, day, date_is_fallback, language, text, "
-                "on_topic, topic_reason, source, first_seen, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "url, path, feed, guid, published, day, date_is_fallback, published_from, "
+                "language, text, on_topic, topic_reason, source, first_seen, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, article.source, now, now),
             )
             return int(cursor.lastrowid or 0), True
         self._db.execute(
             "UPDATE items SET kind = ?, fingerprint = ?, file_size = ?, file_mtime_ns = ?, "
             "title = ?, outlet = ?, url = ?, path = ?, feed = ?, guid = ?, published = ?, "
-            "day = ?, date_is_fallback = ?, language = ?, text = ?, on_topic = ?, "
-            "topic_reason = ?, updated_at = ? WHERE id = ?",
+            "day = ?, date_is_fallback = ?, published_from = ?, language = ?, text = ?, "
+            "on_topic = ?, topic_reason = ?, updated_at = ? WHERE id = ?",
             (*values, now, existing),
         )
         return existing, False

@@ -194,6 +194,33 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0007_uncertain_delivery",
         "ALTER TABLE digests ADD COLUMN uncertain_at TEXT",
     ),
+    (
+        # Where each item's date came from (Article.published_from), the one
+        # source of "date unknown" (date_is_fallback is written from it).
+        # Items stored before: 'file-time' where the date was the file's time,
+        # NULL (read back as "unknown") otherwise.
+        # Retention for what grew without bound: the day (days since 1970,
+        # UTC) each template line and each counted file was last seen, so
+        # lines unseen for [store] keep_days go (those counted before this
+        # migration count as seen on its day); and the centroids of stories
+        # none of whose reports is still indexed (retention forgot them all),
+        # which no new report can reach.
+        "0008_date_source_and_retention",
+        """
+        ALTER TABLE items ADD COLUMN published_from TEXT;
+        UPDATE items SET published_from = 'file-time' WHERE date_is_fallback = 1;
+        ALTER TABLE template_lines ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+        UPDATE template_lines SET last_seen = CAST(strftime('%s', 'now') AS INTEGER) / 86400;
+        CREATE INDEX template_lines_seen ON template_lines(last_seen);
+        ALTER TABLE template_sources ADD COLUMN seen INTEGER NOT NULL DEFAULT 0;
+        UPDATE template_sources SET seen = CAST(strftime('%s', 'now') AS INTEGER) / 86400;
+        CREATE INDEX template_sources_seen ON template_sources(seen);
+        DELETE FROM story_vectors WHERE NOT EXISTS (
+            SELECT 1 FROM items i JOIN signatures s ON s.item_id = i.id
+            WHERE i.story_id = story_vectors.story_id
+        )
+        """,
+    ),
 ]
 
 

@@ -109,3 +109,22 @@ class StoryIndex:
 
     def reset(self) -> None:
         self._db.execute("DELETE FROM story_vectors")
+
+    def prune(self, story_ids: Iterable[int]) -> int:
+        """Retention: drop the centroids of these stories none of whose reports is indexed.
+
+        A report reaches a story only through an indexed member; once
+        retention has forgotten them all, its centroid is dead weight.
+        Returns how many went. Call inside the transaction that forgot them.
+        """
+        ids = sorted(set(story_ids))
+        removed = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            removed += self._db.execute(
+                f"DELETE FROM story_vectors WHERE story_id IN ({_marks(len(chunk))}) "
+                "AND NOT EXISTS (SELECT 1 FROM items i JOIN signatures s ON s.item_id = i.id "
+                "WHERE i.story_id = story_vectors.story_id)",
+                chunk,
+            ).rowcount
+        return removed

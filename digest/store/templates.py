@@ -3,6 +3,12 @@
 A repository of its own over the store's connection (the split store holds it
 as a member; its table is created by migration 0006 in
 :mod:`digest.store.migrations`); see :mod:`digest.ingest.templates` for what the counts mean.
+
+Retention (:meth:`TemplateLines.prune`) bounds it: a line no file has shown
+for ``[store] keep_days`` goes, and so does the record of a file counted
+that long ago. Most lines are a single article's (counted once, never seen
+again), so without it the table grows with every file. What a site prints on
+every page is seen again with each new page and stays.
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
+from digest.models import day_number
 from digest.store.db import Database
 
 # Keys asked about in one statement (SQLite's default limit of variables is 32,766).
@@ -46,21 +54,43 @@ class TemplateLines:
             )
         return found
 
-    def add(self, site: str, source: str, keys: Iterable[int]) -> bool:
-        """Count ``source``'s lines once for ``site``; False when it was counted before."""
+    def add(self, site: str, source: str, keys: Iterable[int], *, day: int | None = None) -> bool:
+        """Count ``source``'s lines once for ``site``; False when it was counted before.
+
+        Each line counted is marked seen on ``day`` (days since 1970, UTC;
+        today by default, the clock items' ``first_seen`` is written by).
+        """
         if not site:
             return False
+        today = day_number(datetime.now(UTC)) if day is None else day
         done = self._db.execute(
-            "INSERT OR IGNORE INTO template_sources (source, site) VALUES (?, ?)", (source, site)
+            "INSERT OR IGNORE INTO template_sources (source, site, seen) VALUES (?, ?, ?)",
+            (source, site, today),
         )
         if done.rowcount == 0:
             return False
         self._db.executemany(
-            "INSERT INTO template_lines (site, key, files) VALUES (?, ?, 1)"
-            " ON CONFLICT (site, key) DO UPDATE SET files = files + 1",
-            [(site, key) for key in sorted(set(keys))],
+            "INSERT INTO template_lines (site, key, files, last_seen) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (site, key) DO UPDATE SET files = files + 1,"
+            " last_seen = MAX(last_seen, excluded.last_seen)",
+            [(site, key, today) for key in sorted(set(keys))],
         )
         return True
+
+    def prune(self, before_day: int) -> int:
+        """Retention: forget lines and counted files last seen before ``before_day``.
+
+        Returns the lines removed. Both go by the same day, so ``known`` keeps
+        its answers for what stays: a line only a forgotten file had was last
+        seen with it and goes too; a line seen since was seen in another file.
+        One search of an index on the day each, cheap when nothing is due.
+        Call inside the caller's transaction.
+        """
+        removed = self._db.execute(
+            "DELETE FROM template_lines WHERE last_seen < ?", (before_day,)
+        ).rowcount
+        self._db.execute("DELETE FROM template_sources WHERE seen < ?", (before_day,))
+        return int(removed)
 
 
 class ReadOnlyTemplates:
