@@ -43,6 +43,12 @@ class Pruned:
     def __bool__(self) -> bool:
         return bool(self.items or self.centroids or self.template_lines)
 
+    def __str__(self) -> str:
+        return (
+            f"{self.items} items, {self.centroids} story centroids, "
+            f"{self.template_lines} template lines"
+        )
+
 
 def prune(store: Store, cutoff: datetime, forget: Callable[[int, bytes | None], None]) -> Pruned:
     """Forget what was first (items) or last (template lines) seen before ``cutoff``.

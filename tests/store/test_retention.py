@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from digest.config import Config
 from digest.jobs import Pipeline, open_pipeline
@@ -49,7 +52,9 @@ def test_template_lines_unseen_for_the_retention_period_go_and_recent_ones_stay(
             assert store.templates.prune(TODAY - 180) == 0  # nothing more is due
 
 
-def test_the_pipeline_prunes_template_lines_with_its_retention(config: Config) -> None:
+def test_the_pipeline_prunes_template_lines_with_its_retention(
+    config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
     pipeline = open_pipeline(config, clock=fixed_clock)
     with pipeline.store as store:
         pipeline.ingest()
@@ -60,8 +65,10 @@ def test_the_pipeline_prunes_template_lines_with_its_retention(config: Config) -
             lines,
             files,
         )
-        _later(config, store, config.store.keep_days + 1).prune()
+        with caplog.at_level(logging.INFO, logger="digest.jobs"):
+            assert _later(config, store, config.store.keep_days + 1).prune() == 5
         assert (_count(store, "template_lines"), _count(store, "template_sources")) == (0, 0)
+        assert f"forgot 5 items, 4 story centroids, {lines} template lines" in caplog.text
 
 
 def test_a_story_loses_its_centroid_when_its_last_indexed_report_is_forgotten(
