@@ -1,4 +1,4 @@
-"""What a plain-text page says about its own site, link and date.
+"""What a plain-text page says about its own site and link.
 
 A scraped page names its outlet only in its chrome: a masthead, a domain
 written out (``KabarDunia.id``), a dateline prefix (``JAKARTA, WARTAKINI -``,
@@ -6,30 +6,23 @@ written out (``KabarDunia.id``), a dateline prefix (``JAKARTA, WARTAKINI -``,
 or a URL. Each is read by its shape. A file's name or folder is never an
 outlet: when nothing says, the outlet is unknown (``""``).
 
-The date is the dateline nearest the headline or the start of the article,
-then the front matter's, then a date in the page's URL; only then the file's
-time, which is recorded as such (``file-time``) and never shown as a date.
+Its date is read by :mod:`digest.ingest.textdate`; the names below are kept
+here for the text reader, which asks this module for all it says of itself.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime
-from functools import lru_cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-import dateparser
-
-from digest.ingest.dates import FUTURE_TOLERANCE, MIN_YEAR, find_date_and_year
+from digest.ingest.datelines import any_language_date as any_language_date
+from digest.ingest.datelines import is_foreign_dateline as is_foreign_dateline
 from digest.ingest.extract import Line
+from digest.ingest.textdate import dateline_date as dateline_date
+from digest.ingest.textdate import front_matter_date as front_matter_date
+from digest.ingest.textdate import url_date as url_date
 
-# Lines around the headline (before, after) searched for its dateline, and
-# the length of a line read first (datelines, bylines; not paragraphs).
-DATELINE_BEFORE = 3
-DATELINE_AFTER = 8
-DATELINE_LINE_WORDS = 20
 # Lines at the top and bottom of a page searched for a masthead or domain name.
 MASTHEAD_LINES = 6
 FOOTER_LINES = 40
@@ -57,23 +50,12 @@ _NEWSROOM_RE = re.compile(
     re.I,
 )
 _URL_RE = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
-_URL_DATE_RES = (
-    re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$|[^\d])"),
-    re.compile(r"[/_-]((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[/_.-]|$)"),
-    re.compile(r"/((?:19|20)\d\d)(\d\d)(\d\d)(?:/|$)"),
-)
 # Hosts of links any page carries (sharing, embeds): never the page's own.
 _FOREIGN_HOSTS = (
     "facebook.", "twitter.", "x.com", "t.co", "instagram.", "youtube.", "youtu.be",
     "linkedin.", "pinterest.", "whatsapp.", "wa.me", "t.me", "telegram.", "google.",
     "apple.com", "tiktok.", "reddit.", "flipboard.", "bit.ly", "goo.gl",
 )  # fmt: skip
-# A date in the first lines in any language dateparser knows: "19. Oktober 2019",
-# "4 de Mayo de 2022", "8 فيفري 2019" (the month a word, the year four digits).
-_ANY_DATE_RE = re.compile(
-    r"(?<!\d)(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,12})\.?,?\s+(?:de\s+)?(?P<year>(?:19|20)\d\d)(?!\d)"
-    r"|(?P<month2>[^\W\d_]{3,12})\.?\s+(?P<day2>\d{1,2}),?\s+(?P<year2>(?:19|20)\d\d)(?!\d)"
-)
 
 
 def outlet_in_text(lines: list[Line], text: str, *, start: int, head_index: int | None) -> str:
@@ -297,114 +279,3 @@ def slug_words(url: str | None) -> frozenset[str]:
         return frozenset()
     path = urlsplit(url).path if "://" in url else url
     return frozenset(w for w in re.findall(r"[^\W\d_]+", path.lower()) if len(w) > 1)
-
-
-def url_date(url: str | None, tz: ZoneInfo) -> datetime | None:
-    """A date written in a URL's path (``/2025/06/17/``, ``-2025-06-17``, ``/20250617/``)."""
-    if not url:
-        return None
-    path = urlsplit(url).path if "://" in url else url
-    for pattern in _URL_DATE_RES:
-        m = pattern.search(path)
-        if m:
-            try:
-                return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=tz)
-            except ValueError:
-                continue
-    return None
-
-
-def dateline_date(
-    lines: list[Line], *, around: int, now: datetime, tz: ZoneInfo, language: str
-) -> datetime | None:
-    """The date nearest line ``around`` (the headline, or the article's first line).
-
-    Short lines under it are read first (the dateline usually follows the
-    headline, among bylines and captions), then short lines above it, then
-    the whole neighbourhood, paragraphs included ("… on Thursday, 21 August
-    2025, …" in a first paragraph).
-    """
-    below = lines[around + 1 : around + DATELINE_AFTER]
-    above = lines[max(0, around - DATELINE_BEFORE) : around]
-    guessed: datetime | None = None
-    for short, group in (
-        (True, [line for line in below if line.n <= DATELINE_LINE_WORDS]),
-        (True, [line for line in above if line.n <= DATELINE_LINE_WORDS]),
-        (False, above + below),
-    ):
-        if not short and guessed is not None:
-            break
-        # A URL's date is weaker evidence than a dateline, and is tried last.
-        window = "\n".join(line.text for line in group if "://" not in line.text)
-        if not window:
-            continue
-        window = _GLUED_TIME_RE.sub(r"\1 \2", window)
-        dated = find_date_and_year(window, now=now, tz=tz)
-        if dated is None and language not in ("id", "en"):
-            found = any_language_date(window, language, now=now, tz=tz)
-            dated = (found, True) if found is not None else None
-        if dated is None:
-            continue
-        # A short line under the headline whose date leaves out its year ("WASHINGTON -
-        # April 27", "Wednesday") yields to a full date in a short line just above it.
-        if dated[1] or not short:
-            return dated[0]
-        guessed = guessed or dated[0]
-    return guessed
-
-
-_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-# A year glued to the time after it by a scraper: "March 12, 20253:15 PM" is 2025, 3:15.
-_GLUED_TIME_RE = re.compile(r"(?<=[\s,])((?:19|20)\d\d)(\d{1,2}:\d\d)(?!\d)")
-
-
-def is_foreign_dateline(text: str) -> bool:
-    """Whether a short line holds a ``day month year`` date in a language other than id/en."""
-    if not _YEAR_RE.search(text):
-        return False
-    m = _ANY_DATE_RE.search(text)
-    if m is None:
-        return False
-    rest = text[: m.start()] + text[m.end() :]
-    return len(re.findall(r"[^\W\d_]{3,}", rest)) <= 6
-
-
-def any_language_date(text: str, language: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """The first ``day month year`` date of ``text`` in ``language``, parsed by dateparser."""
-    for m in _ANY_DATE_RE.finditer(text):
-        if m["day"]:
-            spelled = f"{m['day']} {m['month']} {m['year']}"
-        else:
-            spelled = f"{m['month2']} {m['day2']} {m['year2']}"
-        day = _parse(spelled, language)
-        if day is None or day.year < MIN_YEAR:
-            continue
-        found = datetime(day.year, day.month, day.day, tzinfo=tz)
-        if found <= now + FUTURE_TOLERANCE:
-            return found
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _parse(spelled: str, language: str) -> date | None:
-    try:
-        parsed = dateparser.parse(
-            spelled, languages=[language], settings={"PREFER_DAY_OF_MONTH": "first"}
-        )
-    except (ValueError, KeyError):
-        return None
-    return parsed.date() if parsed else None
-
-
-def front_matter_date(value: object, tz: ZoneInfo) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=tz)
-    if isinstance(value, str):
-        parsed: datetime | None = dateparser.parse(
-            value, settings={"RETURN_AS_TIMEZONE_AWARE": False}
-        )
-        if parsed:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-    return None

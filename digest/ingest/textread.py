@@ -184,7 +184,9 @@ def _date(
     if item.published is not None:
         return item.published, "feed"
     around = head_index if head_index is not None else start
-    found = textmeta.dateline_date(lines, around=around, now=now, tz=tz, language=language)
+    found = textmeta.dateline_date(
+        lines, around=around, body=start, now=now, tz=tz, language=language
+    )
     if found is not None:
         return found, "dateline"
     found = textmeta.front_matter_date(front.date, tz) if front.date else None

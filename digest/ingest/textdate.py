@@ -1,0 +1,171 @@
+"""When a plain-text page was published, from where its date sits on the page.
+
+The date is the dateline nearest the headline or the start of the article,
+then the front matter's, then a date in the page's URL; only then the file's
+time, which is recorded as such (``file-time``) and never shown as a date.
+
+A page saved as text keeps its dateline among the chrome between the headline
+and the first paragraph: under the headline, with the byline, above the
+first paragraph, sometimes above the headline. It is read in rings:
+
+1. short lines just under the headline, then just above it (most pages);
+2. a *dated line* (a line that is mostly a date and time: "Mi, 18. Oktober
+   2023 um 12:50 Uhr", "By Jane Doe on Thu, Nov 9, 2023 at 4:00 am") a few
+   lines from the headline or from the first paragraph, the nearest first.
+   This holds when the headline was missed or the page puts a share bar,
+   a photo and its caption between the headline and its dateline;
+3. a date without its year read in ring 1, then a date in the paragraphs
+   around the headline (``… on Thursday, 21 August 2025, …``).
+
+Dates further away (related links, comments, a masthead's "today") are not
+read: a wrong date misleads a reader more than "date unknown".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from digest.ingest.datelines import GLUED_TIME_RE, any_language_date, line_date
+from digest.ingest.dates import find_date_and_year
+from digest.ingest.extract import Line
+
+# Lines around the headline (before, after) searched for its dateline, and
+# the length of a line read first (datelines, bylines; not paragraphs).
+DATELINE_BEFORE = 3
+DATELINE_AFTER = 8
+DATELINE_LINE_WORDS = 20
+# Ring 2: how far a dated line may sit from the first paragraph (before it,
+# after it) and from the headline (above it, under it). The chrome between a
+# headline and its first paragraph (share bar, photo, caption, byline) rarely
+# runs past a dozen lines; after the first paragraph's start only the line
+# or two of a byline block belong to the article's head.
+BODY_BEFORE = 12
+BODY_AFTER = 3
+HEAD_ABOVE = 8
+HEAD_BELOW = 12
+
+_URL_DATE_RES = (
+    re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$|[^\d])"),
+    re.compile(r"[/_-]((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[/_.-]|$)"),
+    re.compile(r"/((?:19|20)\d\d)(\d\d)(\d\d)(?:/|$)"),
+)
+
+
+def dateline_date(
+    lines: list[Line],
+    *,
+    around: int,
+    body: int | None = None,
+    now: datetime,
+    tz: ZoneInfo,
+    language: str,
+) -> datetime | None:
+    """The date nearest line ``around`` (the headline, or the article's first line).
+
+    ``body`` is the first line of the article (``around`` when not given).
+    Short lines under ``around`` are read first (the dateline usually follows
+    the headline, among bylines and captions), then short lines above it; then
+    a dated line near the headline or the first paragraph; then a date without
+    its year from the first two; then the paragraphs around ``around``.
+    """
+    below = lines[around + 1 : around + DATELINE_AFTER]
+    above = lines[max(0, around - DATELINE_BEFORE) : around]
+    guessed: datetime | None = None
+    for group in (
+        [line for line in below if line.n <= DATELINE_LINE_WORDS],
+        [line for line in above if line.n <= DATELINE_LINE_WORDS],
+    ):
+        dated = _window_date(group, now=now, tz=tz, language=language)
+        if dated is None:
+            continue
+        # A short line under the headline whose date leaves out its year ("WASHINGTON -
+        # April 27", "Wednesday") yields to a full date in a short line nearby.
+        if dated[1]:
+            return dated[0]
+        guessed = guessed or dated[0]
+    first = around if body is None else body
+    found = nearest_dated_line(lines, head=around, body=first, now=now, tz=tz, language=language)
+    if found is not None or guessed is not None:
+        return found or guessed
+    # Paragraphs further into the article than its first few tell its story's dates.
+    last = max(around, first + BODY_AFTER)
+    dated = _window_date(above + below[: last - around], now=now, tz=tz, language=language)
+    return dated[0] if dated is not None else None
+
+
+def nearest_dated_line(
+    lines: list[Line], *, head: int, body: int, now: datetime, tz: ZoneInfo, language: str
+) -> datetime | None:
+    """The date of the dated line nearest the headline or the first paragraph (ring 2).
+
+    A line above both the headline and the first paragraph counts as twice as
+    far: a masthead prints today's date there, while the article's own
+    dateline more often follows its headline.
+    """
+    top = min(head, body)
+    zone = set(range(max(0, body - BODY_BEFORE), body + BODY_AFTER + 1))
+    zone.update(range(max(0, head - HEAD_ABOVE), head + HEAD_BELOW + 1))
+
+    def distance(i: int) -> int:
+        near = min(abs(i - head), abs(i - body))
+        return 2 * near if i < top else near
+
+    for i in sorted((i for i in zone if i < len(lines)), key=lambda i: (distance(i), i)):
+        line = lines[i]
+        if i == head or "://" in line.text:
+            continue
+        found = line_date(line, language, now=now, tz=tz)
+        if found is not None:
+            return found
+    return None
+
+
+def _window_date(
+    group: list[Line], *, now: datetime, tz: ZoneInfo, language: str
+) -> tuple[datetime, bool] | None:
+    """The best date of a few lines, and whether it wrote its year."""
+    # A URL's date is weaker evidence than a dateline, and is tried last.
+    window = "\n".join(line.text for line in group if "://" not in line.text)
+    if not window:
+        return None
+    window = GLUED_TIME_RE.sub(r"\1 \2", window)
+    dated = find_date_and_year(window, now=now, tz=tz)
+    if dated is None and language not in ("id", "en"):
+        found = any_language_date(window, language, now=now, tz=tz)
+        dated = (found, True) if found is not None else None
+    return dated
+
+
+def url_date(url: str | None, tz: ZoneInfo) -> datetime | None:
+    """A date written in a URL's path (``/2025/06/17/``, ``-2025-06-17``, ``/20250617/``)."""
+    if not url:
+        return None
+    path = urlsplit(url).path if "://" in url else url
+    for pattern in _URL_DATE_RES:
+        m = pattern.search(path)
+        if m:
+            try:
+                return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=tz)
+            except ValueError:
+                continue
+    return None
+
+
+def front_matter_date(value: object, tz: ZoneInfo) -> datetime | None:
+    """The ``date:`` of a Markdown page's front matter (YAML gives a date, a datetime or text)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=tz)
+    if isinstance(value, str):
+        parsed: datetime | None = dateparser.parse(
+            value, settings={"RETURN_AS_TIMEZONE_AWARE": False}
+        )
+        if parsed:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    return None
