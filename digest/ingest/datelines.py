@@ -48,6 +48,9 @@ _GLUED_WORD_RE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{3,})")
 _TIME_RE = re.compile(
     r"(?<!\d)\d{1,2}[:.hH]\d\d(?::\d\d)?(?!\d)\s*(?:[ap]\.?\s?m\b\.?|uhr\b|hrs?\b|hs\b|h\b)?", re.I
 )
+# A time of day written with a colon or an "h" ("21:22", "20H06", "18.50 Uhr"), never
+# part of a date ("12.12.2019").
+_CLOCK_RE = re.compile(r"(?<![\d.:])\d{1,2}(?::\d\d|[hH]\d\d|\.\d\d\s*(?:uhr|h)\b)(?!\d)", re.I)
 # A numeric date with a two-digit year: "04.05.20", "19.10.19", "11/08/23".
 _SHORT_YEAR_RE = re.compile(r"(?<![\d.,/])(\d{1,2})([./])(\d{1,2})\2(\d\d)(?![\d/]|\.\d)")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -55,13 +58,17 @@ _DIGIT_RE = re.compile(r"\d")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
-def line_date(line: Line, language: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
+def line_date(
+    line: Line, language: str, *, timed: bool = False, now: datetime, tz: ZoneInfo
+) -> datetime | None:
     """The date of a dated line (see the module's docstring), or None.
 
     The date must give its year: a day and month alone on a line ("Kultur |
     19.10.") are as often a list's entries as a dateline.
     """
     if line.n > DATED_LINE_WORDS or not _DIGIT_RE.search(line.text):
+        return None
+    if timed and not _CLOCK_RE.search(line.text):
         return None
     text = _GLUED_WORD_RE.sub(" ", GLUED_TIME_RE.sub(r"\1 \2", line.text))
     dated = find_date_and_year(text, now=now, tz=tz)

@@ -9,16 +9,22 @@ and the first paragraph: under the headline, with the byline, above the
 first paragraph, sometimes above the headline. It is read in rings:
 
 1. short lines just under the headline, then just above it (most pages);
-2. a *dated line* (a line that is mostly a date and time: "Mi, 18. Oktober
-   2023 um 12:50 Uhr", "By Jane Doe on Thu, Nov 9, 2023 at 4:00 am") a few
-   lines from the headline or from the first paragraph, the nearest first.
-   This holds when the headline was missed or the page puts a share bar,
-   a photo and its caption between the headline and its dateline;
-3. a date without its year read in ring 1, then a date in the paragraphs
-   around the headline (``… on Thursday, 21 August 2025, …``).
+2. a *dated line* (a line that is mostly a date: "Mi, 18. Oktober 2023 um
+   12:50 Uhr", "By Jane Doe on Thu, Nov 9, 2023 at 4:00 am") a few lines
+   from the headline or from the first paragraph, the nearest first. This
+   holds when the headline was missed or the page puts a share bar, a photo
+   and its caption between the headline and its dateline;
+3. further out (two dozen lines), a dated line that gives the time of day
+   too: a publication stamp ("27.04.2020 - 18:50 Uhr"), where lists of
+   related links and a masthead's "today" give the day alone;
+4. a date without its year read in ring 1, then a date in the first
+   paragraphs (``… on Thursday, 21 August 2025, …``).
 
-Dates further away (related links, comments, a masthead's "today") are not
-read: a wrong date misleads a reader more than "date unknown".
+Dates further away (related links, comments, a masthead's "today") and in
+paragraphs deeper in the article (the story's own dates) are not read: a
+wrong date misleads a reader more than "date unknown". Measured on the
+scraped-pages corpus, ring 2 and 3 alone (without ring 1) date 73 of its
+95 dated pages and misdate one; widened to 40 lines, they misdate two.
 """
 
 from __future__ import annotations
@@ -39,15 +45,14 @@ from digest.ingest.extract import Line
 DATELINE_BEFORE = 3
 DATELINE_AFTER = 8
 DATELINE_LINE_WORDS = 20
-# Ring 2: how far a dated line may sit from the first paragraph (before it,
-# after it) and from the headline (above it, under it). The chrome between a
+# Rings 2 and 3: how many lines a dated line may sit before and after the
+# first paragraph, above and under the headline. The chrome between a
 # headline and its first paragraph (share bar, photo, caption, byline) rarely
 # runs past a dozen lines; after the first paragraph's start only the line
 # or two of a byline block belong to the article's head.
-BODY_BEFORE = 12
 BODY_AFTER = 3
-HEAD_ABOVE = 8
-HEAD_BELOW = 12
+NEAR = (12, BODY_AFTER, 8, 12)
+FAR = (25, 12, 15, 25)
 
 _URL_DATE_RES = (
     re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$|[^\d])"),
@@ -67,31 +72,38 @@ def dateline_date(
 ) -> datetime | None:
     """The date nearest line ``around`` (the headline, or the article's first line).
 
-    ``body`` is the first line of the article (``around`` when not given).
-    Short lines under ``around`` are read first (the dateline usually follows
-    the headline, among bylines and captions), then short lines above it; then
-    a dated line near the headline or the first paragraph; then a date without
-    its year from the first two; then the paragraphs around ``around``.
+    ``body`` is the article's first line (``around`` when not given). The
+    rings of the module's docstring are read in turn.
     """
     below = lines[around + 1 : around + DATELINE_AFTER]
     above = lines[max(0, around - DATELINE_BEFORE) : around]
     guessed: datetime | None = None
-    for group in (
-        [line for line in below if line.n <= DATELINE_LINE_WORDS],
-        [line for line in above if line.n <= DATELINE_LINE_WORDS],
-    ):
-        dated = _window_date(group, now=now, tz=tz, language=language)
+    for group in (below, above):
+        short = [line for line in group if line.n <= DATELINE_LINE_WORDS]
+        dated = _window_date(short, now=now, tz=tz, language=language)
         if dated is None:
             continue
         # A short line under the headline whose date leaves out its year ("WASHINGTON -
-        # April 27", "Wednesday") yields to a full date in a short line nearby.
+        # April 27", "Wednesday") yields to a full date nearby.
         if dated[1]:
             return dated[0]
         guessed = guessed or dated[0]
     first = around if body is None else body
-    found = nearest_dated_line(lines, head=around, body=first, now=now, tz=tz, language=language)
-    if found is not None or guessed is not None:
-        return found or guessed
+    for reach, timed in ((NEAR, False), (FAR, True)):
+        found = nearest_dated_line(
+            lines,
+            head=around,
+            body=first,
+            reach=reach,
+            timed=timed,
+            now=now,
+            tz=tz,
+            language=language,
+        )
+        if found is not None:
+            return found
+    if guessed is not None:
+        return guessed
     # Paragraphs further into the article than its first few tell its story's dates.
     last = max(around, first + BODY_AFTER)
     dated = _window_date(above + below[: last - around], now=now, tz=tz, language=language)
@@ -99,17 +111,29 @@ def dateline_date(
 
 
 def nearest_dated_line(
-    lines: list[Line], *, head: int, body: int, now: datetime, tz: ZoneInfo, language: str
+    lines: list[Line],
+    *,
+    head: int,
+    body: int,
+    reach: tuple[int, int, int, int],
+    timed: bool,
+    now: datetime,
+    tz: ZoneInfo,
+    language: str,
 ) -> datetime | None:
-    """The date of the dated line nearest the headline or the first paragraph (ring 2).
+    """The date of the dated line nearest the headline or the first paragraph (rings 2, 3).
 
+    ``reach`` is how many lines before and after the first paragraph, above
+    and under the headline are read; with ``timed``, only a line that gives
+    the time of day counts (a publication stamp, not a list's date).
     A line above both the headline and the first paragraph counts as twice as
     far: a masthead prints today's date there, while the article's own
     dateline more often follows its headline.
     """
+    before_body, after_body, above_head, below_head = reach
     top = min(head, body)
-    zone = set(range(max(0, body - BODY_BEFORE), body + BODY_AFTER + 1))
-    zone.update(range(max(0, head - HEAD_ABOVE), head + HEAD_BELOW + 1))
+    zone = set(range(max(0, body - before_body), body + after_body + 1))
+    zone.update(range(max(0, head - above_head), head + below_head + 1))
 
     def distance(i: int) -> int:
         near = min(abs(i - head), abs(i - body))
@@ -119,7 +143,7 @@ def nearest_dated_line(
         line = lines[i]
         if i == head or "://" in line.text:
             continue
-        found = line_date(line, language, now=now, tz=tz)
+        found = line_date(line, language, timed=timed, now=now, tz=tz)
         if found is not None:
             return found
     return None
