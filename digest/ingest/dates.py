@@ -75,7 +75,7 @@ DATE_RE = re.compile(
     (?:\)?\s*(?:,|T|\||-|–|pukul|jam|at)?\s*
         (?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})(?!\d)(?![.,]\d)(?::(?P<s>\d{{2}}))?(?:\.\d+)?
         (?:\s*(?P<ampm>[ap]\.?m\b\.?))?
-        (?:\s*(?P<tz>wib|wita|wit|utc|gmt|z|[+-]\d{{2}}:?\d{{2}})\b)?
+        (?:\s*(?P<tz>(?:utc|gmt)\s?[+-]\d{{1,2}}(?::?\d{{2}})?|wib|wita|wit|utc|gmt|z|[+-]\d{{2}}:?\d{{2}})\b)?
     )?
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -255,9 +255,12 @@ def _zone(name: str | None, tz: ZoneInfo) -> timezone | ZoneInfo:
     key = name.lower()
     if key in TZ_OFFSETS:
         return timezone(timedelta(hours=TZ_OFFSETS[key]))
+    key = key.removeprefix("utc").removeprefix("gmt").strip()  # "GMT+7", "UTC-03:00"
     sign = -1 if key[0] == "-" else 1
-    digits = key[1:].replace(":", "")
-    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    hours, _, minutes = key[1:].partition(":")
+    if not minutes and len(hours) > 2:  # "+0700"
+        hours, minutes = hours[:-2], hours[-2:]
+    offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
     return timezone(sign * offset) if offset < timedelta(hours=24) else tz
 
 

@@ -55,6 +55,11 @@ def test_seed_dates(seed: str, expected: datetime | None) -> None:
         ("28 April 2025\nThe Kremlin said", at(2025, 4, 28)),
         ("Posted on March 3rd, 2024 at 5:30 pm", at(2024, 3, 3, 17, 30)),
         ("12 Okt 2023 | 14:30 WIB", at(2023, 10, 12, 14, 30)),
+        # A zone written as an offset from GMT or UTC ("GMT" alone is +0).
+        ("March 12, 2025 3:15 PM GMT+7", at(2025, 3, 12, 15, 15)),
+        ("12 Maret 2025 23:15 UTC+07:00", at(2025, 3, 12, 23, 15)),
+        ("Mar 3, 2024 10:00 GMT-3", at(2024, 3, 3, 20, 0)),
+        ("Mar 3, 2024 10:00 GMT", at(2024, 3, 3, 17, 0)),
     ],
 )
 def test_forms(text: str, expected: datetime) -> None:
