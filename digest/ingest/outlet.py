@@ -32,15 +32,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from digest.ingest.extract import Line
+from digest.ingest.outletwords import is_company, is_control
 from digest.ingest.sitehosts import (
     DOMAIN_TOKEN_RE,
     SPELLED_HOSTS,
     host_counts,
     host_label,
+    is_platform,
     spelled_in,
     spells,
 )
-from digest.ingest.sitename import tidy_name
+from digest.ingest.sitename import split_title, tidy_name
 
 # A candidate name has at most this many words and characters.
 NAME_WORDS = 5
@@ -150,7 +152,9 @@ def candidates(
         name = " ".join(name.split()).strip(" .,:;|-–—")
         if kind != "line":  # "Copyright 2020 Harper's Magazine", "Neue Zürcher Zeitung AG"
             name = tidy_name(_NOTICE_RE.sub("", name))
-        if not _name_shaped(name) or _GLUED_BY_RE.match(name):
+        if _GLUED_BY_RE.match(name) or is_platform(name):
+            return
+        if not _name_shaped(name, lower_ok=kind == "logo"):
             return
         key = name.casefold()
         entry = found.get(key)
@@ -170,6 +174,9 @@ def candidates(
 
     for kind, name in named:
         add(name, kind, 0)
+    logo = logo_name(lines)
+    if logo:
+        add(logo[1], "logo", logo[0])
     for i, line in enumerate(lines):
         raw = line.text
         if line.n <= NAME_WORDS + 1 and len(raw) <= NAME_CHARS + 4:
@@ -194,6 +201,44 @@ def candidates(
     return found
 
 
+# A logo's alt text: "Logo de la diaria", "El Nuevo Herald Logo", "tagesschau.de-Logo".
+_LOGO_WORD_RE = re.compile(r"(?<![\w.])-?(?:logo|logotipo|logotype)(?![\w-])", re.I)
+_BRACKETS_RE = re.compile(r"\[[^\]]*\]?")
+_LOGO_PLACE_RE = re.compile(r"\s+(?:nav|main|site|header|footer|top)$", re.I)
+_LOGO_OF_RE = re.compile(r"^(?:de|del|of|von|du|da|do|di|der|des)\s+", re.I)
+# Lines at the top of a page searched for the site's logo (the first one is the site's;
+# later ones are its sister sites').
+LOGO_LINES = 60
+
+
+def logo_name(lines: list[Line]) -> tuple[int, str] | None:
+    """The name the first logo near the top gives, with its line, or None."""
+    for i, line in enumerate(lines[:LOGO_LINES]):
+        if "ogo" not in line.text or line.bulleted:
+            continue
+        text = _BRACKETS_RE.sub(" ", line.text)  # "[bbcl-logo]": an image's file name
+        m = _LOGO_WORD_RE.search(text)
+        if m is None:
+            continue
+        before = _MARKS_RE.sub("", text[: m.start()]).strip(" |-–—:")
+        before = _LOGO_PLACE_RE.sub("", _LOGO_WORD_RE.split(before)[-1].strip())
+        after = _LOGO_WORD_RE.split(text[m.end() :])[0].strip(" |-–—:")
+        after = _LOGO_OF_RE.sub("", after)
+        name = before if before and len(before.split()) <= NAME_WORDS else after
+        name = split_title(name)[0] if name else ""
+        words = name.split()
+        half = len(words) // 2
+        if words and len(words) % 2 == 0 and _fold(words[:half]) == _fold(words[half:]):
+            name = " ".join(words[:half])  # "Observer Observer": the name once
+        if name and len(name.split()) <= NAME_WORDS:
+            return i, name
+    return None
+
+
+def _fold(words: list[str]) -> list[str]:
+    return [w.casefold() for w in words]
+
+
 # A wire or site dateline: "SEOUL, March 12 (Reuters) -", "LOS ANGELES (Reuters) -".
 _DATELINE_PAREN_RE = re.compile(
     r"^[A-ZÀ-Ý][\w'’. -]{1,40}?(?:,\s*[\w .]{1,20})?\s*\((?P<name>[^\W\d_][\w .&/-]{1,30})\)"
@@ -209,8 +254,11 @@ def dateline_name(text: str) -> str | None:
     return m["name"].strip() if m else None
 
 
-def _name_shaped(name: str) -> bool:
-    """One to five words, capitalised like a name, not a date or a sentence."""
+def _name_shaped(name: str, *, lower_ok: bool = False) -> bool:
+    """One to five words, capitalised like a name, not a date or a sentence.
+
+    A logo's alt text may keep a name in lower case ("la diaria"): ``lower_ok``.
+    """
     if not name or len(name) > NAME_CHARS:
         return False
     words = name.split()
@@ -218,7 +266,10 @@ def _name_shaped(name: str) -> bool:
         return False
     first = name[0]
     if not (first.isupper() or first.isdigit() or (first.isalpha() and "." in name)):
-        return False
+        if not (lower_ok and first.isalpha()):
+            return False
+    if lower_ok:
+        return sum(c.isalpha() for c in name) >= 2
     letters = sum(c.isalpha() for c in name)
     if letters < 2 or sum(c.isdigit() for c in name) > 4:
         return False
@@ -235,13 +286,14 @@ CHROME_WORDS = 15
 FEATURES = (
     "logo", "dateline", "newsroom", "slogan", "copyright", "credit", "domain", "line", "named",
     "spelled", "kinds", "brand", "bare", "items", "chrome", "prose", "lower", "host", "top",
-    "bottom", "words1", "upper", "by",
+    "bottom", "words1", "upper", "by", "control", "company", "story", "repeat",
 )  # fmt: skip
 WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
     "logo": 3.5, "dateline": 2.5, "newsroom": 1.5, "slogan": 2.0, "copyright": 1.2,
     "credit": 0.5, "domain": 0.5, "line": 0.3, "named": 2.0, "spelled": 0.5, "kinds": 0.3,
     "bare": 0.5, "items": -0.7, "chrome": 1.0, "prose": 0.2, "lower": -0.7, "host": 2.0,
-    "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0,
+    "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0, "control": -4.0,
+    "company": -2.0, "story": -1.0, "repeat": -1.5,
 }  # fmt: skip
 
 
@@ -279,7 +331,13 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     f["upper"] = 1.0 if name.isupper() else 0.0
     f["brand"] = 1.0 if _brand(name) else 0.0
     f["words1"] = 1.0 if " " not in name and "." not in name and not f["brand"] else 0.0
-    f["by"] = 1.0 if _after_by(name, page.text) else 0.0
+    organisation = cand.kinds & {"copyright", "domain", "logo", "spelled"}
+    f["by"] = 1.0 if not organisation and _after_by(name, page.text) else 0.0
+    f["control"] = 1.0 if is_control(name) else 0.0
+    f["company"] = 1.0 if is_company(name) and not agree else 0.0
+    # Persons and places the article is about: named in its headline and body.
+    f["story"] = math.log2(1 + page.story.count(name))
+    f["repeat"] = 1.0 if cand.bare >= REPEATED else 0.0
     return f
 
 
@@ -290,9 +348,14 @@ def _brand(name: str) -> bool:
     return len(_BRAND_RE.findall(name)) == 1
 
 
+# A line printed this often is a control under each comment or teaser, not a masthead.
+REPEATED = 6
+
+
 @dataclass
 class _Page:
     text: str
+    story: str
     chrome: str
     prose: str
     lower: str
@@ -312,6 +375,7 @@ def rank(
     """The best candidate by the weighted sum of its features."""
     page = _Page(
         text=text,
+        story="\n".join(line.text for line in lines[top:end]),
         chrome="\n".join(line.text for line in lines if line.n <= CHROME_WORDS),
         prose="\n".join(line.text for line in lines if line.n > CHROME_WORDS),
         lower=text.lower(),

@@ -42,6 +42,11 @@ def _foreign(host: str) -> bool:
     return any(label in _FOREIGN for label in host.split("."))
 
 
+def is_platform(name: str) -> bool:
+    """Whether ``name`` is a platform every page links to ("WhatsApp", "YouTube"), not a site."""
+    return _key(name) in _FOREIGN
+
+
 def host_counts(text: str, url: str | None) -> tuple[Counter[str], tuple[str, ...]]:
     """The page's hosts by their name label ("news.bostonherald.com" → bostonherald), counted,
     and the names it writes as domains ("Clarín.com"), sharing and platform hosts aside.

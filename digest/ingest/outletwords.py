@@ -1,0 +1,86 @@
+"""Words that tell a page's controls and owners from its name (lower case).
+
+A text dump keeps a site's buttons and links as short lines of their own
+("Cerrar", "S'inscrire", "Antworten Melden", "Subscribe Now"), shaped like a
+masthead. Web controls are a small closed class in every language, the way
+stop words are, so a short line made only of them is a control, never a
+site's name. The list covers the languages the clean stage meets most
+(English, Indonesian, Spanish, Portuguese, French, German, Italian, Polish,
+Dutch); a control in another language is left to the other features.
+
+A copyright notice often names the company that owns the site ("MediaNews
+Group", "Postmedia Network", "Heise Medien"), not the masthead a reader knows;
+its name ends with a word of a company's kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words of buttons, links and notices (whole words, lower case, accents kept).
+CONTROL_WORDS = frozenset(
+    # English
+    "subscribe subscribed subscription sign log login logout register close search menu share "
+    "tweet reply report comment comments advertisement advertising ad ads sponsored newsletter "
+    "newsletters read skip content navigation home homepage back next previous follow print "
+    "email e-mail submit cancel accept ok donate watch listen download app apps recommend like "
+    "save edit open contact privacy policy terms cookies cookie settings account profile "
+    "sections section topics trending popular photos gallery more continue link copied "
+    # Indonesian
+    "masuk daftar keluar langganan berlangganan cari tutup bagikan iklan komentar balas laporkan "
+    "beranda kembali baca selengkapnya ikuti kirim terima batal lanjutkan "
+    # Spanish
+    "suscríbete suscribite suscribirse suscripción suscripciones iniciar sesión cerrar buscar "
+    "búsqueda compartir menú inicio portada registrarse regístrate ingresar ingresa entrar salir "
+    "publicidad anuncio comentarios comentar responder denunciar más ver leer seguir síguenos "
+    "siguenos contenido saltar pasar volver enviar aceptar cancelar contacto contáctenos "
+    "privacidad "
+    # Portuguese
+    "assine assinar assinatura sair cadastre cadastrar pesquisar fechar compartilhar publicidade "
+    "continua depois comentários denunciar leia mais siga aceitar "
+    # French
+    "s'inscrire inscrire inscription s'abonner abonner abonnez-vous abonnement connecter "
+    "connexion déconnexion rechercher recherche fermer partager publicité commentaires commenter "
+    "répondre signaler accueil suivre lire envoyer annuler tweeter "
+    # German
+    "anmelden abmelden registrieren abonnieren abo abonnement einloggen suche suchen schließen "
+    "teilen menü werbung anzeige kommentare kommentieren antworten melden empfehlen startseite "
+    "zurück weiter lesen mehr folgen drucken senden akzeptieren abbrechen inhalt springen "
+    # Italian
+    "abbonati abbonamento accedi registrati esci cerca chiudi condividi pubblicità commenti "
+    "rispondi segnala leggi altro segui invia accetta "
+    # Polish and Dutch
+    "zaloguj wyloguj zarejestruj subskrybuj prenumerata szukaj zamknij udostępnij reklama "
+    "komentarze odpowiedz zgłoś więcej czytaj inloggen aanmelden abonneren zoeken sluiten delen "
+    "reclame reacties reageren".split()
+)
+# Short words that join the words of a control ("Sign in", "Pasar al contenido").
+_JOINERS = frozenset(
+    "in up to us on now the a an of for de del la el al a da do em se zum zur und und le les "
+    "du des et il di e y o i".split()
+)
+# Last words of a company's name, not a masthead's: "MediaNews Group", "Heise Medien".
+COMPANY_WORDS = frozenset(
+    "group groupe grupo gruppe grup network networks holdings holding medien media publishing "
+    "publications verlag verlagsgruppe editora editorial ediciones associados asociados "
+    "company corporation communications enterprises ventures "
+    "mediengruppe".split()
+)
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def is_control(name: str) -> bool:
+    """Whether ``name`` is only the words of a web control ("Sign Up", "Antworten Melden")."""
+    words = [w.replace("’", "'") for w in _WORD_RE.findall(name.casefold())]
+    if not words:
+        return False
+    if not all(w in CONTROL_WORDS or w in _JOINERS for w in words):
+        return False
+    return any(w in CONTROL_WORDS for w in words)
+
+
+def is_company(name: str) -> bool:
+    """Whether ``name`` ends with a word of a company's kind ("Postmedia Network")."""
+    words = _WORD_RE.findall(name.casefold())
+    return len(words) >= 2 and words[-1] in COMPANY_WORDS
