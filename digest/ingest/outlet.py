@@ -55,7 +55,7 @@ COUNTED = 40
 MIN_SCORE = 2.0
 
 # Leading marks of list items and form controls in a text dump.
-_MARKS_RE = re.compile(r"^[\s•□■☐☑☆★○●◦▪▫*·>»›+–—-]+")
+_MARKS_RE = re.compile(r"^(?:[\s•□■☐☑☆★○●◦▪▫*·>»›+–—-]|\d{1,2}\.\s)+")
 # A photo credit's tail: "(Matt Stone/Boston Herald)", "(Foto Prensa Libre: Esbin García)".
 _CREDIT_RE = re.compile(
     r"\([^()\n]{2,60}/\s*(?P<tail>[^()\n/]{2,40})\)"
@@ -172,6 +172,7 @@ def candidates(
                 entry.first_bare = min(entry.first_bare, at)
                 entry.last_bare = max(entry.last_bare, at)
 
+    mentions: Counter[str] = Counter()
     for kind, name in named:
         add(name, kind, 0)
     logo = logo_name(lines)
@@ -189,6 +190,16 @@ def candidates(
         if "(" in raw and ")" in raw:
             for m in _CREDIT_RE.finditer(raw):
                 add(m["tail"] or m["lead"], "credit", i)
+        if line.n <= CHROME_WORDS and not start <= i < end:
+            if _NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
+                for token in _domain_tokens_in(raw, domains):
+                    add(token, "copyright", i)
+            for m in _MENTION_RE.finditer(raw):
+                mentions[m.group().strip()] += 1
+    for name, count in mentions.items():
+        if count >= MENTIONS and name.casefold() not in found:
+            for _ in range(count):
+                add(name, "mention", 0)
     for token in domains:
         add(token, "domain", 0)
     for host, count in (hosts or Counter()).most_common(SPELLED_HOSTS):
@@ -201,6 +212,8 @@ def candidates(
     return found
 
 
+# An elided article before a name: "l'Opinion".
+_ELIDED_RE = re.compile(r"^[lLdD]['’](?=\w)")
 # A logo's alt text: "Logo de la diaria", "El Nuevo Herald Logo", "tagesschau.de-Logo".
 _LOGO_WORD_RE = re.compile(r"(?<![\w.])-?(?:logo|logotipo|logotype)(?![\w-])", re.I)
 _BRACKETS_RE = re.compile(r"\[[^\]]*\]?")
@@ -208,7 +221,7 @@ _LOGO_PLACE_RE = re.compile(r"\s+(?:nav|main|site|header|footer|top)$", re.I)
 _LOGO_OF_RE = re.compile(r"^(?:de|del|of|von|du|da|do|di|der|des)\s+", re.I)
 # Lines at the top of a page searched for the site's logo (the first one is the site's;
 # later ones are its sister sites').
-LOGO_LINES = 60
+LOGO_LINES = 20
 
 
 def logo_name(lines: list[Line]) -> tuple[int, str] | None:
@@ -239,6 +252,22 @@ def _fold(words: list[str]) -> list[str]:
     return [w.casefold() for w in words]
 
 
+# A name of capitals and digits, or of words in capitals, inside a line of the chrome:
+# "Jobs bei TAG24", "Entra en EL PAÍS para participar". (Words glued in camel case are
+# as often menu items run together by the dump: "BaySouth".)
+_MENTION_RE = re.compile(
+    r"(?<![\w.@/-])(?:[A-Z]{2,}[a-z]*\d+|[A-Z]+\d+[A-Z]*"
+    r"|[A-ZÀ-Ý]{2,}(?:\s+[A-ZÀ-Ý]{2,}){1,2})(?![\w.@/-])"
+)
+# Chrome lines that must print a name before it is weighed as a mention.
+MENTIONS = 2
+_NOTICE_SIGN_RE = re.compile(r"©|\(c\)|copyright", re.I)
+
+
+def _domain_tokens_in(text: str, domains: tuple[str, ...]) -> list[str]:
+    return [token for token in domains if token in text]
+
+
 # A wire or site dateline: "SEOUL, March 12 (Reuters) -", "LOS ANGELES (Reuters) -".
 _DATELINE_PAREN_RE = re.compile(
     r"^[A-ZÀ-Ý][\w'’. -]{1,40}?(?:,\s*[\w .]{1,20})?\s*\((?P<name>[^\W\d_][\w .&/-]{1,30})\)"
@@ -264,7 +293,7 @@ def _name_shaped(name: str, *, lower_ok: bool = False) -> bool:
     words = name.split()
     if len(words) > NAME_WORDS:
         return False
-    first = name[0]
+    first = _ELIDED_RE.sub("", name)[:1]  # "l'Opinion", "d'Italia"
     if not (first.isupper() or first.isdigit() or (first.isalpha() and "." in name)):
         if not (lower_ok and first.isalpha()):
             return False
@@ -276,6 +305,7 @@ def _name_shaped(name: str, *, lower_ok: bool = False) -> bool:
     if name.endswith(("?", "!", ":")) or any(c in name for c in ",©[") or "http" in name:
         return False
     # Long lower-case words are a phrase's, not a name's ("Alle Artikel auf …").
+    words = [_ELIDED_RE.sub("", w) for w in words]
     lower = sum(1 for w in words if len(w) > 3 and w[0].islower() and "." not in w)
     return lower == 0 or (lower == 1 and len(words) >= 4)
 
@@ -285,6 +315,7 @@ CHROME_WORDS = 15
 
 FEATURES = (
     "logo", "dateline", "newsroom", "slogan", "copyright", "credit", "domain", "line", "named",
+    "mention",
     "spelled", "kinds", "brand", "bare", "items", "chrome", "prose", "lower", "host", "top",
     "bottom", "words1", "upper", "by", "control", "company", "story", "repeat",
 )  # fmt: skip
@@ -293,7 +324,7 @@ WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
     "credit": 0.5, "domain": 0.5, "line": 0.3, "named": 2.0, "spelled": 0.5, "kinds": 0.3,
     "bare": 0.5, "items": -0.7, "chrome": 1.0, "prose": 0.2, "lower": -0.7, "host": 2.0,
     "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0, "control": -4.0,
-    "company": -2.0, "story": -1.0, "repeat": -1.5,
+    "company": -2.0, "story": -1.0, "repeat": -1.5, "mention": 0.3,
 }  # fmt: skip
 
 
@@ -312,8 +343,8 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     cand.places = chrome + prose
     lowered = name.lower()
     if lowered != name:
-        low = page.lower.count(lowered) - (chrome + prose)
-        f["lower"] = min(3.0, max(0, low))
+        # Written all in lower case ("news", "el país"): a common word or phrase.
+        f["lower"] = min(3.0, page.text.count(lowered))
     agree = 0.0
     if hosts:
         most = hosts.most_common(1)[0][1]
@@ -348,8 +379,10 @@ def _brand(name: str) -> bool:
     return len(_BRAND_RE.findall(name)) == 1
 
 
+# A credit or aside in parentheses: "(Foto Prensa Libre: …)" credits the site, not the story.
+_PARENS_RE = re.compile(r"\([^()\n]*\)")
 # A line printed this often is a control under each comment or teaser, not a masthead.
-REPEATED = 6
+REPEATED = 8
 
 
 @dataclass
@@ -375,7 +408,7 @@ def rank(
     """The best candidate by the weighted sum of its features."""
     page = _Page(
         text=text,
-        story="\n".join(line.text for line in lines[top:end]),
+        story=_PARENS_RE.sub("", "\n".join(line.text for line in lines[top:end])),
         chrome="\n".join(line.text for line in lines if line.n <= CHROME_WORDS),
         prose="\n".join(line.text for line in lines if line.n > CHROME_WORDS),
         lower=text.lower(),

@@ -25,14 +25,15 @@ CONTROL_WORDS = frozenset(
     "newsletters read skip content navigation home homepage back next previous follow print "
     "email e-mail submit cancel accept ok donate watch listen download app apps recommend like "
     "save edit open contact privacy policy terms cookies cookie settings account profile "
-    "sections section topics trending popular photos gallery more continue link copied "
+    "sections section topics trending popular photos gallery more continue link copied logo "
+    "delete edit "
     # Indonesian
     "masuk daftar keluar langganan berlangganan cari tutup bagikan iklan komentar balas laporkan "
     "beranda kembali baca selengkapnya ikuti kirim terima batal lanjutkan "
     # Spanish
     "suscríbete suscribite suscribirse suscripción suscripciones iniciar sesión cerrar buscar "
     "búsqueda compartir menú inicio portada registrarse regístrate ingresar ingresa entrar salir "
-    "publicidad anuncio comentarios comentar responder denunciar más ver leer seguir síguenos "
+    "publicidad anuncio comentario comentarios comentar responder denunciar más ver leer seguir síguenos "
     "siguenos contenido saltar pasar volver enviar aceptar cancelar contacto contáctenos "
     "privacidad "
     # Portuguese
@@ -41,14 +42,15 @@ CONTROL_WORDS = frozenset(
     # French
     "s'inscrire inscrire inscription s'abonner abonner abonnez-vous abonnement connecter "
     "connexion déconnexion rechercher recherche fermer partager publicité commentaires commenter "
-    "répondre signaler accueil suivre lire envoyer annuler tweeter "
+    "répondre signaler accueil suivre lire envoyer annuler tweeter commentaire soumettre valider "
     # German
     "anmelden abmelden registrieren abonnieren abo abonnement einloggen suche suchen schließen "
     "teilen menü werbung anzeige kommentare kommentieren antworten melden empfehlen startseite "
     "zurück weiter lesen mehr folgen drucken senden akzeptieren abbrechen inhalt springen "
+    "anzeigen kommentar "
     # Italian
     "abbonati abbonamento accedi registrati esci cerca chiudi condividi pubblicità commenti "
-    "rispondi segnala leggi altro segui invia accetta "
+    "rispondi segnala leggi altro segui invia accetta commento "
     # Polish and Dutch
     "zaloguj wyloguj zarejestruj subskrybuj prenumerata szukaj zamknij udostępnij reklama "
     "komentarze odpowiedz zgłoś więcej czytaj inloggen aanmelden abonneren zoeken sluiten delen "
@@ -68,11 +70,13 @@ COMPANY_WORDS = frozenset(
 )
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+# A capital inside a word: controls glued by a text dump ("ReplyDelete").
+_GLUE_RE = re.compile(r"(?<=[^\W\d_])(?=[A-Z][a-z])")
 
 
 def is_control(name: str) -> bool:
     """Whether ``name`` is only the words of a web control ("Sign Up", "Antworten Melden")."""
-    words = [w.replace("’", "'") for w in _WORD_RE.findall(name.casefold())]
+    words = [w.replace("’", "'") for w in _WORD_RE.findall(_GLUE_RE.sub(" ", name).casefold())]
     if not words:
         return False
     if not all(w in CONTROL_WORDS or w in _JOINERS for w in words):
