@@ -26,7 +26,8 @@ CONTROL_WORDS = frozenset(
     "email e-mail submit cancel accept ok donate watch listen download app apps recommend like "
     "save edit open contact privacy policy terms cookies cookie settings account profile "
     "sections section topics trending popular photos gallery more continue link copied logo "
-    "delete edit "
+    "delete edit this facebook twitter whatsapp instagram youtube linkedin telegram pinterest "
+    "tiktok reddit flipboard messenger x "
     # Indonesian
     "masuk daftar keluar langganan berlangganan cari tutup bagikan iklan komentar balas laporkan "
     "beranda kembali baca selengkapnya ikuti kirim terima batal lanjutkan "
@@ -63,7 +64,7 @@ _JOINERS = frozenset(
 )
 # Last words of a company's name, not a masthead's: "MediaNews Group", "Heise Medien".
 COMPANY_WORDS = frozenset(
-    "group groupe grupo gruppe grup network networks holdings holding medien media publishing "
+    "group groupe grupo gruppe grup network networks holdings holding medien publishing "
     "publications verlag verlagsgruppe editora editorial ediciones associados asociados "
     "company corporation communications enterprises ventures "
     "mediengruppe".split()
