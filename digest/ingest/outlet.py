@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from digest.ingest.extract import Line
-from digest.ingest.outletwords import is_company, is_control
+from digest.ingest.outletwords import brand_of, is_company, is_control
 from digest.ingest.sitehosts import (
     DOMAIN_TOKEN_RE,
     SPELLED_HOSTS,
@@ -52,7 +52,7 @@ DATELINE_LINES = 4
 # Candidates whose recurrence is counted (the best by their first evidence).
 COUNTED = 40
 # The lowest score an outlet needs; below it the page is taken to say nothing.
-MIN_SCORE = 2.0
+MIN_SCORE = 2.2
 
 # Leading marks of list items and form controls in a text dump.
 _MARKS_RE = re.compile(r"^(?:[\s•□■☐☑☆★○●◦▪▫*·>»›+–—-]|\d{1,2}\.\s)+")
@@ -175,6 +175,8 @@ def candidates(
     mentions: Counter[str] = Counter()
     for kind, name in named:
         add(name, kind, 0)
+        if name and kind == "copyright" and is_company(name):
+            add(brand_of(name), "owner", 0)  # "Telegraph Media Group": "The Telegraph"
     logo = logo_name(lines)
     if logo:
         add(logo[1], "logo", logo[0])
@@ -315,7 +317,7 @@ CHROME_WORDS = 15
 
 FEATURES = (
     "logo", "dateline", "newsroom", "slogan", "copyright", "credit", "domain", "line", "named",
-    "mention",
+    "mention", "owner",
     "spelled", "kinds", "brand", "bare", "items", "chrome", "prose", "lower", "host", "top",
     "bottom", "words1", "upper", "by", "control", "company", "story", "repeat",
 )  # fmt: skip
@@ -324,7 +326,8 @@ WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
     "credit": 0.5, "domain": 0.5, "line": 0.3, "named": 2.0, "spelled": 0.5, "kinds": 0.3,
     "bare": 0.5, "items": -0.7, "chrome": 1.0, "prose": 0.2, "lower": -0.7, "host": 2.0,
     "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0, "control": -4.0,
-    "company": -2.0, "story": -1.0, "repeat": -1.5, "mention": 0.3,
+    "company": -3.0, "story": -1.0, "repeat": -1.5, "mention": 0.3,
+    "owner": 1.2,
 }  # fmt: skip
 
 
@@ -338,7 +341,8 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     prose = page.prose.count(name) + (page.prose.count(upper) if upper != name else 0)
     f["bare"] = math.log2(1 + cand.bare)
     f["items"] = math.log2(1 + cand.items)
-    f["chrome"] = math.log2(1 + max(0, chrome - cand.bare - cand.items))
+    notice = 1 if cand.kinds == {"owner"} else 0  # the copyright notice it was read from
+    f["chrome"] = math.log2(1 + max(0, chrome - cand.bare - cand.items - notice))
     f["prose"] = math.log2(1 + prose)
     cand.places = chrome + prose
     lowered = name.lower()

@@ -26,7 +26,7 @@ CONTROL_WORDS = frozenset(
     "email e-mail submit cancel accept ok donate watch listen download app apps recommend like "
     "save edit open contact privacy policy terms cookies cookie settings account profile "
     "sections section topics trending popular photos gallery more continue link copied logo "
-    "delete edit this facebook twitter whatsapp instagram youtube linkedin telegram pinterest "
+    "delete edit page página seite halaman this facebook twitter whatsapp instagram youtube linkedin telegram pinterest "
     "tiktok reddit flipboard messenger x "
     # Indonesian
     "masuk daftar keluar langganan berlangganan cari tutup bagikan iklan komentar balas laporkan "
@@ -70,6 +70,9 @@ COMPANY_WORDS = frozenset(
     "mediengruppe".split()
 )
 
+# First words of a publisher's name in Romance languages: "Editora 247", "Grupo Clarín".
+COMPANY_FIRST_WORDS = frozenset("grupo groupe gruppo editora editorial ediciones éditions".split())
+
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 # A capital inside a word: controls glued by a text dump ("ReplyDelete").
 _GLUE_RE = re.compile(r"(?<=[^\W\d_])(?=[A-Z][a-z])")
@@ -86,6 +89,16 @@ def is_control(name: str) -> bool:
 
 
 def is_company(name: str) -> bool:
-    """Whether ``name`` ends with a word of a company's kind ("Postmedia Network")."""
-    words = _WORD_RE.findall(name.casefold())
-    return len(words) >= 2 and words[-1] in COMPANY_WORDS
+    """Whether ``name`` ends with a word of a company's kind ("Postmedia Network", "Editora 247")."""
+    words = name.casefold().split()
+    return len(words) >= 2 and (words[-1] in COMPANY_WORDS or words[0] in COMPANY_FIRST_WORDS)
+
+
+def brand_of(company: str) -> str:
+    """A company's name without the words of its kind: "Telegraph Media Group" → "Telegraph"."""
+    words = company.split()
+    while len(words) > 1 and words[-1].casefold() in COMPANY_WORDS | {"media"}:
+        words.pop()
+    while len(words) > 1 and words[0].casefold() in COMPANY_FIRST_WORDS:
+        words.pop(0)
+    return " ".join(words)
