@@ -80,7 +80,7 @@ _NOTICE_RE = re.compile(
 _GLUED_BY_RE = re.compile(r"By[A-Z]")
 _BY_RE = re.compile(r"\b(?:by|von|por|par|oleh)\s+$", re.I)
 # A word shaped like a brand, not a dictionary word: "PhillyVoice", "TAG24", "ABC13".
-_BRAND_RE = re.compile(r"[a-z][A-Z]|[^\W\d_]\d|\d[^\W\d_]")
+_BRAND_RE = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 
 @dataclass
@@ -380,7 +380,8 @@ def _brand(name: str) -> bool:
     """A name shaped like a brand: one capital inside a word, or letters and digits mixed
     ("PhillyVoice", "TAG24"); several capitals inside a word are menu items glued together.
     """
-    return len(_BRAND_RE.findall(name)) == 1
+    inner = sum(1 for a, b in zip(name, name[1:]) if a.islower() and b.isupper())
+    return inner == 1 or (inner == 0 and bool(_BRAND_RE.search(name)))
 
 
 # A credit or aside in parentheses: "(Foto Prensa Libre: …)" credits the site, not the story.

@@ -62,6 +62,11 @@ _JOINERS = frozenset(
     "in up to us on now the a an of for de del la el al a da do em se zum zur und und le les "
     "du des et il di e y o i".split()
 )
+# Possessives of a site's own links ("Le nostre homepage", "Our newsletters").
+_POSSESSIVES = frozenset(
+    "our my your nuestra nuestro nuestras nuestros notre nos nostre nostro nostra nostri unsere "
+    "unser unseren meine mein kami kita nossa nosso nossas nossos".split()
+)
 # Last words of a company's name, not a masthead's: "MediaNews Group", "Heise Medien".
 COMPANY_WORDS = frozenset(
     "group groupe grupo gruppe grup network networks holdings holding medien publishing "
@@ -83,9 +88,9 @@ def is_control(name: str) -> bool:
     words = [w.replace("’", "'") for w in _WORD_RE.findall(_GLUE_RE.sub(" ", name).casefold())]
     if not words:
         return False
-    if not all(w in CONTROL_WORDS or w in _JOINERS for w in words):
+    if not all(w in CONTROL_WORDS or w in _JOINERS or w in _POSSESSIVES for w in words):
         return False
-    return any(w in CONTROL_WORDS for w in words)
+    return any(w in CONTROL_WORDS or w in _POSSESSIVES for w in words)
 
 
 def is_company(name: str) -> bool:
