@@ -130,7 +130,24 @@ def find_outlet(
     best = rank(found, text, hosts, lines, top=top, end=end)
     if best is None or best.score < MIN_SCORE:
         return ""
-    return best.name
+    return spelled_out(best, found).name
+
+
+def spelled_out(best: Candidate, found: dict[str, Candidate]) -> Candidate:
+    """The full name a short name in capitals abbreviates, when the page gives it well.
+
+    "NZZ" and "Neue Zürcher Zeitung" name one site; a reader knows it better by
+    the whole name, so it wins when it scores enough on its own.
+    """
+    short = best.name
+    if not (short.isupper() and short.isalpha() and 2 <= len(short) <= 5):
+        return best
+    for cand in found.values():
+        words = cand.name.split()
+        if len(words) == len(short) and cand.score >= MIN_SCORE:
+            if "".join(w[0] for w in words).upper() == short:
+                return cand
+    return best
 
 
 def candidates(
