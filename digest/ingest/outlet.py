@@ -26,12 +26,29 @@ enough, the outlet is unknown (``""``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from digest.ingest.extract import Line
+from digest.ingest.outletplaces import (
+    CREDIT_RE,
+    GLUED_BY_RE,
+    MARKS_RE,
+    MENTION_RE,
+    MENTIONS,
+    NAME_CHARS,
+    NAME_WORDS,
+    NEWSROOM_RE,
+    NOTICE_RE,
+    NOTICE_SIGN_RE,
+    dateline_name,
+    domain_tokens_in,
+    logo_name,
+    name_shaped,
+)
 from digest.ingest.outletwords import brand_of, is_company, is_control
 from digest.ingest.sitehosts import (
     DOMAIN_TOKEN_RE,
@@ -42,11 +59,8 @@ from digest.ingest.sitehosts import (
     spelled_in,
     spells,
 )
-from digest.ingest.sitename import split_title, tidy_name
+from digest.ingest.sitename import tidy_name
 
-# A candidate name has at most this many words and characters.
-NAME_WORDS = 5
-NAME_CHARS = 40
 # Lines after the article's start searched for a dateline naming the outlet.
 DATELINE_LINES = 4
 # Candidates whose recurrence is counted (the best by their first evidence).
@@ -54,30 +68,6 @@ COUNTED = 40
 # The lowest score an outlet needs; below it the page is taken to say nothing.
 MIN_SCORE = 2.2
 
-# Leading marks of list items and form controls in a text dump.
-_MARKS_RE = re.compile(r"^(?:[\s•□■☐☑☆★○●◦▪▫*·>»›+–—-]|\d{1,2}\.\s)+")
-# A photo credit's tail: "(Matt Stone/Boston Herald)", "(Foto Prensa Libre: Esbin García)".
-_CREDIT_RE = re.compile(
-    r"\([^()\n]{2,60}/\s*(?P<tail>[^()\n/]{2,40})\)"
-    r"|\((?:foto|photo|fotografía|bild|imagen)\s+(?P<lead>[^():\n]{2,40}):[^()\n]{2,60}\)",
-    re.I,
-)
-# A newsroom or staff byline: "Redacción Los Andes", "PhillyVoice Staff",
-# "Oleh Redaksi Suara Pagi", "By the Daily Planet staff".
-_NAME = r"[^\W\d_][\w.&'’-]*(?:\s+[^\W\d_][\w.&'’-]*){0,4}"
-_NEWSROOM_RE = re.compile(
-    rf"^(?:(?:oleh|by|por|von|par|penulis)\s*:?\s+)?(?:the\s+)?"
-    rf"(?:(?:tim\s+)?(?:redaksi|redacción|redaccion|redaktion|rédaction|redação|redazione|"
-    rf"newsroom)\s+(?P<after>{_NAME})"
-    rf"|(?P<before>{_NAME})\s+(?:staff|newsroom|editorial team|redaktion|redaksi|desk))$",
-    re.I,
-)
-# A copyright notice's opening words, before the holder's name.
-_NOTICE_RE = re.compile(
-    r"^(?:(?:copyright|©|\(c\)|(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)\s*)+", re.I
-)
-# A byline glued to its name by a text dump ("ByAlex Bozarjian KTRK"): an author, not a site.
-_GLUED_BY_RE = re.compile(r"By[A-Z]")
 _BY_RE = re.compile(r"\b(?:by|von|por|par|oleh)\s+$", re.I)
 # A word shaped like a brand, not a dictionary word: "PhillyVoice", "TAG24", "ABC13".
 _BRAND_RE = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
@@ -144,9 +134,9 @@ def spelled_out(best: Candidate, found: dict[str, Candidate]) -> Candidate:
         return best
     for cand in found.values():
         words = cand.name.split()
-        if len(words) == len(short) and cand.score >= MIN_SCORE:
-            if "".join(w[0] for w in words).upper() == short:
-                return cand
+        initials = "".join(w[0] for w in words).upper()
+        if len(words) == len(short) and cand.score >= MIN_SCORE and initials == short:
+            return cand
     return best
 
 
@@ -168,10 +158,10 @@ def candidates(
             return
         name = " ".join(name.split()).strip(" .,:;|-–—")
         if kind != "line":  # "Copyright 2020 Harper's Magazine", "Neue Zürcher Zeitung AG"
-            name = tidy_name(_NOTICE_RE.sub("", name))
-        if _GLUED_BY_RE.match(name) or is_platform(name):
+            name = tidy_name(NOTICE_RE.sub("", name))
+        if GLUED_BY_RE.match(name) or is_platform(name):
             return
-        if not _name_shaped(name, lower_ok=kind == "logo"):
+        if not name_shaped(name, lower_ok=kind == "logo"):
             return
         key = name.casefold()
         entry = found.get(key)
@@ -200,20 +190,20 @@ def candidates(
     for i, line in enumerate(lines):
         raw = line.text
         if line.n <= NAME_WORDS + 1 and len(raw) <= NAME_CHARS + 4:
-            bare = _MARKS_RE.sub("", raw)
-            m = _NEWSROOM_RE.match(bare)
+            bare = MARKS_RE.sub("", raw)
+            m = NEWSROOM_RE.match(bare)
             if m:
                 add(m["after"] or m["before"], "newsroom", i)
             elif not line.ends_sentence and not start <= i < end:
                 add(bare, "line", i, item=line.bulleted or len(bare) < len(raw))
         if "(" in raw and ")" in raw:
-            for m in _CREDIT_RE.finditer(raw):
+            for m in CREDIT_RE.finditer(raw):
                 add(m["tail"] or m["lead"], "credit", i)
         if line.n <= CHROME_WORDS and not start <= i < end:
-            if _NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
-                for token in _domain_tokens_in(raw, domains):
+            if NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
+                for token in domain_tokens_in(raw, domains):
                     add(token, "copyright", i)
-            for m in _MENTION_RE.finditer(raw):
+            for m in MENTION_RE.finditer(raw):
                 mentions[m.group().strip()] += 1
     for name, count in mentions.items():
         if count >= MENTIONS and name.casefold() not in found:
@@ -231,104 +221,7 @@ def candidates(
     return found
 
 
-# An elided article before a name: "l'Opinion".
-_ELIDED_RE = re.compile(r"^[lLdD]['’](?=\w)")
-# A logo's alt text: "Logo de la diaria", "El Nuevo Herald Logo", "tagesschau.de-Logo".
-_LOGO_WORD_RE = re.compile(r"(?<![\w.])-?(?:logo|logotipo|logotype)(?![\w-])", re.I)
-_BRACKETS_RE = re.compile(r"\[[^\]]*\]?")
-_LOGO_PLACE_RE = re.compile(r"\s+(?:nav|main|site|header|footer|top)$", re.I)
-_LOGO_OF_RE = re.compile(r"^(?:de|del|of|von|du|da|do|di|der|des)\s+", re.I)
-# Lines at the top of a page searched for the site's logo (the first one is the site's;
-# later ones are its sister sites').
-LOGO_LINES = 20
-
-
-def logo_name(lines: list[Line]) -> tuple[int, str] | None:
-    """The name the first logo near the top gives, with its line, or None."""
-    for i, line in enumerate(lines[:LOGO_LINES]):
-        if "ogo" not in line.text or line.bulleted:
-            continue
-        text = _BRACKETS_RE.sub(" ", line.text)  # "[bbcl-logo]": an image's file name
-        m = _LOGO_WORD_RE.search(text)
-        if m is None:
-            continue
-        before = _MARKS_RE.sub("", text[: m.start()]).strip(" |-–—:")
-        before = _LOGO_PLACE_RE.sub("", _LOGO_WORD_RE.split(before)[-1].strip())
-        after = _LOGO_WORD_RE.split(text[m.end() :])[0].strip(" |-–—:")
-        after = _LOGO_OF_RE.sub("", after)
-        name = before if before and len(before.split()) <= NAME_WORDS else after
-        name = split_title(name)[0] if name else ""
-        words = name.split()
-        half = len(words) // 2
-        if words and len(words) % 2 == 0 and _fold(words[:half]) == _fold(words[half:]):
-            name = " ".join(words[:half])  # "Observer Observer": the name once
-        if name and len(name.split()) <= NAME_WORDS:
-            return i, name
-    return None
-
-
-def _fold(words: list[str]) -> list[str]:
-    return [w.casefold() for w in words]
-
-
-# A name of capitals and digits, or of words in capitals, inside a line of the chrome:
-# "Jobs bei TAG24", "Entra en EL PAÍS para participar". (Words glued in camel case are
-# as often menu items run together by the dump: "BaySouth".)
-_MENTION_RE = re.compile(
-    r"(?<![\w.@/-])(?:[A-Z]{2,}[a-z]*\d+|[A-Z]+\d+[A-Z]*"
-    r"|[A-ZÀ-Ý]{2,}(?:\s+[A-ZÀ-Ý]{2,}){1,2})(?![\w.@/-])"
-)
-# Chrome lines that must print a name before it is weighed as a mention.
-MENTIONS = 2
-_NOTICE_SIGN_RE = re.compile(r"©|\(c\)|copyright", re.I)
-
-
-def _domain_tokens_in(text: str, domains: tuple[str, ...]) -> list[str]:
-    return [token for token in domains if token in text]
-
-
-# A wire or site dateline: "SEOUL, March 12 (Reuters) -", "LOS ANGELES (Reuters) -".
-_DATELINE_PAREN_RE = re.compile(
-    r"^[A-ZÀ-Ý][\w'’. -]{1,40}?(?:,\s*[\w .]{1,20})?\s*\((?P<name>[^\W\d_][\w .&/-]{1,30})\)"
-    r"\s*[—–-]{1,2}\s+\S"
-)
-
-
-def dateline_name(text: str) -> str | None:
-    """The outlet named in parentheses by a dateline opening ``text``, or None."""
-    if "(" not in text[:80]:
-        return None
-    m = _DATELINE_PAREN_RE.match(text)
-    return m["name"].strip() if m else None
-
-
-def _name_shaped(name: str, *, lower_ok: bool = False) -> bool:
-    """One to five words, capitalised like a name, not a date or a sentence.
-
-    A logo's alt text may keep a name in lower case ("la diaria"): ``lower_ok``.
-    """
-    if not name or len(name) > NAME_CHARS:
-        return False
-    words = name.split()
-    if len(words) > NAME_WORDS:
-        return False
-    first = _ELIDED_RE.sub("", name)[:1]  # "l'Opinion", "d'Italia"
-    if not (first.isupper() or first.isdigit() or (first.isalpha() and "." in name)):
-        if not (lower_ok and first.isalpha()):
-            return False
-    if lower_ok:
-        return sum(c.isalpha() for c in name) >= 2
-    letters = sum(c.isalpha() for c in name)
-    if letters < 2 or sum(c.isdigit() for c in name) > 4:
-        return False
-    if name.endswith(("?", "!", ":")) or any(c in name for c in ",©[") or "http" in name:
-        return False
-    # Long lower-case words are a phrase's, not a name's ("Alle Artikel auf …").
-    words = [_ELIDED_RE.sub("", w) for w in words]
-    lower = sum(1 for w in words if len(w) > 3 and w[0].islower() and "." not in w)
-    return lower == 0 or (lower == 1 and len(words) >= 4)
-
-
+# A line of at most this many words is chrome (masthead, menu, credit, footer),
 # where a site names itself; longer lines are the article and teasers.
 CHROME_WORDS = 15
 
@@ -397,7 +290,7 @@ def _brand(name: str) -> bool:
     """A name shaped like a brand: one capital inside a word, or letters and digits mixed
     ("PhillyVoice", "TAG24"); several capitals inside a word are menu items glued together.
     """
-    inner = sum(1 for a, b in zip(name, name[1:]) if a.islower() and b.isupper())
+    inner = sum(1 for a, b in itertools.pairwise(name) if a.islower() and b.isupper())
     return inner == 1 or (inner == 0 and bool(_BRAND_RE.search(name)))
 
 

@@ -26,16 +26,16 @@ CONTROL_WORDS = frozenset(
     "email e-mail submit cancel accept ok donate watch listen download app apps recommend like "
     "save edit open contact privacy policy terms cookies cookie settings account profile "
     "sections section topics trending popular photos gallery more continue link copied logo "
-    "delete edit page página seite halaman this facebook twitter whatsapp instagram youtube linkedin telegram pinterest "
-    "tiktok reddit flipboard messenger x "
+    "delete edit page página seite halaman this facebook twitter whatsapp instagram youtube "
+    "linkedin telegram pinterest tiktok reddit flipboard messenger x "
     # Indonesian
     "masuk daftar keluar langganan berlangganan cari tutup bagikan iklan komentar balas laporkan "
     "beranda kembali baca selengkapnya ikuti kirim terima batal lanjutkan "
     # Spanish
     "suscríbete suscribite suscribirse suscripción suscripciones iniciar sesión cerrar buscar "
     "búsqueda compartir menú inicio portada registrarse regístrate ingresar ingresa entrar salir "
-    "publicidad anuncio comentario comentarios comentar responder denunciar más ver leer seguir síguenos "
-    "siguenos contenido saltar pasar volver enviar aceptar cancelar contacto contáctenos "
+    "publicidad anuncio comentario comentarios comentar responder denunciar más ver leer seguir "
+    "síguenos siguenos contenido saltar pasar volver enviar aceptar cancelar contacto contáctenos "
     "privacidad "
     # Portuguese
     "assine assinar assinatura sair cadastre cadastrar pesquisar fechar compartilhar publicidade "
@@ -94,7 +94,7 @@ def is_control(name: str) -> bool:
 
 
 def is_company(name: str) -> bool:
-    """Whether ``name`` ends with a word of a company's kind ("Postmedia Network", "Editora 247")."""
+    """Whether ``name`` is a company's: "Postmedia Network", "Editora 247"."""
     words = name.casefold().split()
     return len(words) >= 2 and (words[-1] in COMPANY_WORDS or words[0] in COMPANY_FIRST_WORDS)
 

@@ -199,6 +199,3 @@ def spells(name: str, host: str) -> float:
 def _keep(step: dict[int, float], at: int, cost: float) -> None:
     if cost < step.get(at, math.inf):
         step[at] = cost
-
-
-# A line of at most this many words is chrome (masthead, menu, credit, footer),
