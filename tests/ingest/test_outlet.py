@@ -99,3 +99,65 @@ def test_an_author_is_not_an_outlet() -> None:
         + "Jane Doe\nJane Doe\nMore from Jane Doe\n"
     )
     assert _outlet(body) == ""
+
+
+def test_buttons_and_sharing_lines_are_never_the_outlet() -> None:
+    """Controls repeat like a masthead ("Cerrar", "Antworten Melden"): they name no site."""
+    body = (
+        "Cerrar\nSuscribite\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "Antworten Melden\nAntworten Melden\nWhatsApp\nWhatsApp\nCerrar\nSuscribite\n"
+    )
+    assert _outlet(body) == ""
+
+
+def test_a_logo_names_the_site_in_its_own_spelling() -> None:
+    body = "Saltar a contenido\nLogo de la gaceta\n\nFerry strike ends after pay deal\n\n" + PROSE
+    assert _outlet(body) == "la gaceta"
+
+
+def test_the_masthead_beats_the_company_that_owns_it() -> None:
+    """A copyright notice of the owner ("Coastal Media Group") yields to the masthead, and
+    a company's name made of the masthead's ("Tidewater Media Group") gives the masthead."""
+    owned = (
+        "Skip to content\nThe Harbour Gazette\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "The Harbour Gazette\nCopyright © 2024 Coastal Media Group\n"
+    )
+    assert _outlet(owned) == "The Harbour Gazette"
+    named = (
+        "• News\n• Sport\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "More from the Tidewater\nThe Tidewater podcast\nSign up to Tidewater newsletters\n"
+        "© Tidewater Media Group Limited 2024\n"
+    )
+    assert _outlet(named) == "Tidewater"
+
+
+def test_a_place_the_article_is_about_is_not_the_outlet() -> None:
+    body = (
+        "Portsmouth\nWeather\n\nFerry strike ends in Portsmouth after pay deal\n\n"
+        "Portsmouth's harbour authority said the crews would return to work in Portsmouth "
+        "next week after the operators agreed to a new contract with higher pay.\n\n"
+        + PROSE
+        + "Portsmouth\n"
+    )
+    assert _outlet(body) == ""
+
+
+def test_names_in_the_chrome_a_copyright_domain_and_a_spelled_out_acronym() -> None:
+    mentioned = (
+        "Jobs bei HGZ24\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "HGZ24 BREAKING NEWS\nDu hast den HGZ24 Push-Service abonniert.\n"
+    )
+    assert _outlet(mentioned) == "HGZ24"
+    notice = "কপিরাইট © 2010-2021 harbourgazette.com\n"  # "copyright" in Bengali
+    domain = "Ferry strike ends after pay deal\n\n" + PROSE + notice
+    assert _outlet(domain) == "harbourgazette.com"
+    acronym = (
+        "HG\nHG\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "Über HG\nHG Abo\nCopyright © Harbour Gazette AG\n"
+    )
+    assert _outlet(acronym) == "Harbour Gazette"
