@@ -153,13 +153,13 @@ def candidates(
     """Every name the page may give for itself, with the places it was found."""
     found: dict[str, Candidate] = {}
 
-    def add(name: str | None, kind: str, at: int, *, item: bool = False) -> None:
+    def add(name: str | None, kind: str, at: int, *, item: bool = False, hits: int = 1) -> None:
         if not name:
             return
         name = " ".join(name.split()).strip(" .,:;|-–—")
         if kind != "line":  # "Copyright 2020 Harper's Magazine", "Neue Zürcher Zeitung AG"
             name = tidy_name(NOTICE_RE.sub("", name))
-        if GLUED_BY_RE.match(name) or is_platform(name):
+        if GLUED_BY_RE.match(name) or (" " not in name and is_platform(name)):
             return
         if not name_shaped(name, lower_ok=kind == "logo"):
             return
@@ -170,7 +170,7 @@ def candidates(
         elif entry.name.isupper() and not name.isupper():
             entry.name = name  # "Wired" rather than "WIRED": the spelling a reader knows
         entry.kinds.add(kind)
-        entry.hits += 1
+        entry.hits += hits
         if kind == "line":
             if item:
                 entry.items += 1
@@ -179,7 +179,7 @@ def candidates(
                 entry.first_bare = min(entry.first_bare, at)
                 entry.last_bare = max(entry.last_bare, at)
 
-    mentions: Counter[str] = Counter()
+    chrome: list[str] = []
     for kind, name in named:
         add(name, kind, 0)
         if name and kind == "copyright" and is_company(name):
@@ -200,15 +200,14 @@ def candidates(
             for m in CREDIT_RE.finditer(raw):
                 add(m["tail"] or m["lead"], "credit", i)
         if line.n <= CHROME_WORDS and not start <= i < end:
-            if NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
+            chrome.append(raw)
+            if domains and NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
                 for token in domain_tokens_in(raw, domains):
                     add(token, "copyright", i)
-            for m in MENTION_RE.finditer(raw):
-                mentions[m.group().strip()] += 1
+    mentions = Counter(m.group() for m in MENTION_RE.finditer("\n".join(chrome)))
     for name, count in mentions.items():
         if count >= MENTIONS and name.casefold() not in found:
-            for _ in range(count):
-                add(name, "mention", 0)
+            add(name, "mention", 0, hits=count)
     for token in domains:
         add(token, "domain", 0)
     for host, count in (hosts or Counter()).most_common(SPELLED_HOSTS):

@@ -44,6 +44,8 @@ NOTICE_RE = re.compile(
 GLUED_BY_RE = re.compile(r"By[A-Z]")
 
 
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_DIGIT_RE = re.compile(r"\d")
 # An elided article before a name: "l'Opinion".
 _ELIDED_RE = re.compile(r"^[lLdD]['’](?=\w)")
 # A logo's alt text: "Logo de la diaria", "El Nuevo Herald Logo", "tagesschau.de-Logo".
@@ -89,7 +91,7 @@ def _fold(words: list[str]) -> list[str]:
 # as often menu items run together by the dump: "BaySouth".)
 MENTION_RE = re.compile(
     r"(?<![\w.@/-])(?:[A-Z]{2,}[a-z]*\d+|[A-Z]+\d+[A-Z]*"
-    r"|[A-ZÀ-Ý]{2,}(?:\s+[A-ZÀ-Ý]{2,}){1,2})(?![\w.@/-])"
+    r"|[A-ZÀ-Ý]{2,}(?:[ \t]+[A-ZÀ-Ý]{2,}){1,2})(?![\w.@/-])"
 )
 # Chrome lines that must print a name before it is weighed as a mention.
 MENTIONS = 2
@@ -129,10 +131,10 @@ def name_shaped(name: str, *, lower_ok: bool = False) -> bool:
     capital = first.isupper() or first.isdigit() or (first.isalpha() and "." in name)
     if not capital and not (lower_ok and first.isalpha()):
         return False
+    letters = len(_LETTER_RE.findall(name))
     if lower_ok:
-        return sum(c.isalpha() for c in name) >= 2
-    letters = sum(c.isalpha() for c in name)
-    if letters < 2 or sum(c.isdigit() for c in name) > 4:
+        return letters >= 2
+    if letters < 2 or len(_DIGIT_RE.findall(name)) > 4:
         return False
     if name.endswith(("?", "!", ":")) or any(c in name for c in ",©[") or "http" in name:
         return False

@@ -44,7 +44,7 @@ def _foreign(host: str) -> bool:
 
 def is_platform(name: str) -> bool:
     """Whether ``name`` is a platform every page links to ("WhatsApp", "YouTube"), not a site."""
-    return _key(name) in _FOREIGN
+    return name.casefold().replace(" ", "") in _FOREIGN
 
 
 def host_counts(text: str, url: str | None) -> tuple[Counter[str], tuple[str, ...]]:
