@@ -280,7 +280,8 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     f["control"] = 1.0 if is_control(name) else 0.0
     f["company"] = 1.0 if is_company(name) and not agree else 0.0
     # Persons and places the article is about: named in its headline and body.
-    f["story"] = math.log2(1 + page.story.count(name))
+    if not cand.kinds & {"dateline", "named", "newsroom"}:  # which the story's opening prints
+        f["story"] = math.log2(1 + page.story.count(name))
     f["repeat"] = 1.0 if cand.bare >= REPEATED else 0.0
     return f
 

@@ -109,12 +109,27 @@ _DATELINE_PAREN_RE = re.compile(
 )
 
 
+# A site's dateline, its name in capitals or as a domain after the place:
+# "JAKARTA, WARTAKINI -", "JAKARTA, KOMPAS.com -" (not "WASHINGTON, DC -": three letters).
+_DATELINE_AFTER_RE = re.compile(
+    r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ'’. -]{1,30},\s*"
+    r"(?P<name>[A-Z][A-Z0-9]{2,}(?:\.[A-Za-z]{2,3})*(?:\s+[A-Z][A-Z0-9]{2,}){0,2})"
+    r"\s*[—–-]{1,2}\s+\S"
+)
+
+
 def dateline_name(text: str) -> str | None:
-    """The outlet named in parentheses by a dateline opening ``text``, or None."""
-    if "(" not in text[:80]:
-        return None
-    m = _DATELINE_PAREN_RE.match(text)
-    return m["name"].strip() if m else None
+    """The outlet a dateline opening ``text`` names, in parentheses or after the place."""
+    head = text[:80]
+    if "(" in head:
+        m = _DATELINE_PAREN_RE.match(text)
+        if m:
+            return m["name"].strip()
+    if "," in head:
+        m = _DATELINE_AFTER_RE.match(text)
+        if m:
+            return m["name"]
+    return None
 
 
 def name_shaped(name: str, *, lower_ok: bool = False) -> bool:

@@ -161,3 +161,16 @@ def test_names_in_the_chrome_a_copyright_domain_and_a_spelled_out_acronym() -> N
         + "Über HG\nHG Abo\nCopyright © Harbour Gazette AG\n"
     )
     assert _outlet(acronym) == "Harbour Gazette"
+
+
+@pytest.mark.parametrize(
+    ("dateline", "outlet"),
+    [
+        ("JAKARTA, WARTAKINI - ", "WARTAKINI"),
+        ("JAKARTA, KABARKITA.com - ", "KABARKITA.com"),
+        ("WASHINGTON, DC - ", ""),  # a state's code, not a site
+    ],
+)
+def test_a_site_dateline_names_the_outlet(dateline: str, outlet: str) -> None:
+    body = "Beranda\nNasional\n\nFerry strike ends after pay deal\n\n" + dateline + PROSE
+    assert _outlet(body) == outlet
