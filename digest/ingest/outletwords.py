@@ -27,31 +27,32 @@ CONTROL_WORDS = frozenset(
     "save edit open contact privacy policy terms cookies cookie settings account profile "
     "sections section topics trending popular photos gallery more continue link copied logo "
     "delete edit page página seite halaman this facebook twitter whatsapp instagram youtube "
-    "linkedin telegram pinterest tiktok reddit flipboard messenger x "
+    "linkedin telegram pinterest tiktok reddit flipboard messenger x others other "
     # Indonesian
     "masuk daftar keluar langganan berlangganan cari tutup bagikan iklan komentar balas laporkan "
-    "beranda kembali baca selengkapnya ikuti kirim terima batal lanjutkan "
+    "beranda kembali baca selengkapnya ikuti kirim terima batal lanjutkan lainnya "
     # Spanish
     "suscríbete suscribite suscribirse suscripción suscripciones iniciar sesión cerrar buscar "
     "búsqueda compartir menú inicio portada registrarse regístrate ingresar ingresa entrar salir "
     "publicidad anuncio comentario comentarios comentar responder denunciar más ver leer seguir "
-    "síguenos siguenos contenido saltar pasar volver enviar aceptar cancelar contacto contáctenos "
-    "privacidad "
+    "síguenos siguenos otros otras contenido saltar pasar volver enviar aceptar cancelar contacto "
+    "contáctenos privacidad "
     # Portuguese
     "assine assinar assinatura sair cadastre cadastrar pesquisar fechar compartilhar publicidade "
-    "continua depois comentários denunciar leia mais siga aceitar "
+    "continua depois comentários denunciar leia mais siga aceitar outros "
     # French
     "s'inscrire inscrire inscription s'abonner abonner abonnez-vous abonnement connecter "
     "connexion déconnexion rechercher recherche fermer partager publicité commentaires commenter "
     "répondre signaler accueil suivre lire envoyer annuler tweeter commentaire soumettre valider "
+    "autres "
     # German
     "anmelden abmelden registrieren abonnieren abo abonnement einloggen suche suchen schließen "
     "teilen menü werbung anzeige kommentare kommentieren antworten melden empfehlen startseite "
     "zurück weiter lesen mehr folgen drucken senden akzeptieren abbrechen inhalt springen "
-    "anzeigen kommentar "
+    "anzeigen kommentar andere "
     # Italian
     "abbonati abbonamento accedi registrati esci cerca chiudi condividi pubblicità commenti "
-    "rispondi segnala leggi altro segui invia accetta commento "
+    "rispondi segnala leggi altro altri segui invia accetta commento "
     # Polish and Dutch
     "zaloguj wyloguj zarejestruj subskrybuj prenumerata szukaj zamknij udostępnij reklama "
     "komentarze odpowiedz zgłoś więcej czytaj inloggen aanmelden abonneren zoeken sluiten delen "
@@ -67,6 +68,8 @@ _POSSESSIVES = frozenset(
     "our my your nuestra nuestro nuestras nuestros notre nos nostre nostro nostra nostri unsere "
     "unser unseren meine mein kami kita nossa nosso nossas nossos".split()
 )
+# A reader's own area opens with "my": "Minha Gazeta", "Mein Konto", "My Account".
+_MY = frozenset("my mein meine minha meu mi mis mon ma mes mio mia mój moja moje".split())
 # Last words of a company's name, not a masthead's: "MediaNews Group", "Heise Medien".
 COMPANY_WORDS = frozenset(
     "group groupe grupo gruppe grup network networks holdings holding medien publishing "
@@ -88,6 +91,8 @@ def is_control(name: str) -> bool:
     words = [w.replace("’", "'") for w in _WORD_RE.findall(_GLUE_RE.sub(" ", name).casefold())]
     if not words:
         return False
+    if words[0] in _MY and len(words) > 1:
+        return True
     if not all(w in CONTROL_WORDS or w in _JOINERS or w in _POSSESSIVES for w in words):
         return False
     return any(w in CONTROL_WORDS or w in _POSSESSIVES for w in words)
