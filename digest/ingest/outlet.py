@@ -44,10 +44,12 @@ from digest.ingest.outletplaces import (
     NEWSROOM_RE,
     NOTICE_RE,
     NOTICE_SIGN_RE,
+    RIGHTS_LINES,
     dateline_name,
     domain_tokens_in,
     logo_name,
     name_shaped,
+    rights_holder,
 )
 from digest.ingest.outletwords import brand_of, is_company, is_control
 from digest.ingest.sitehosts import (
@@ -208,6 +210,8 @@ def candidates(
     for name, count in mentions.items():
         if count >= MENTIONS and name.casefold() not in found:
             add(name, "mention", 0, hits=count)
+    for i in range(max(end, len(lines) - RIGHTS_LINES), len(lines)):
+        add(rights_holder(lines, i), "copyright", i)
     for token in domains:
         add(token, "domain", 0)
     for host, count in (hosts or Counter()).most_common(SPELLED_HOSTS):

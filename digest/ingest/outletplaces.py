@@ -109,6 +109,31 @@ _DATELINE_PAREN_RE = re.compile(
 )
 
 
+# A rights notice without the sign: "El Universal / Todos los derechos reservados 2022",
+# "Kabar Dunia. Hak cipta dilindungi undang-undang."
+RIGHTS_RE = re.compile(
+    r"\b(?:all rights reserved|todos los derechos reservados|(?:todos os )?direitos reservados|"
+    r"alle rechte vorbehalten|tous droits réservés|riproduzione riservata|"
+    r"hak cipta dilindungi|wszelkie prawa zastrzeżone)",
+    re.I,
+)
+# Footer lines searched for a rights notice.
+RIGHTS_LINES = 60
+
+
+def rights_holder(lines: list[Line], i: int) -> str | None:
+    """The name a rights notice on line ``i`` gives: before it on the line, or the line above."""
+    m = RIGHTS_RE.search(lines[i].text)
+    if m is None:
+        return None
+    before = NOTICE_RE.sub("", lines[i].text[: m.start()].strip(" .,|-–—"))
+    if before:
+        return before
+    if i > 0 and lines[i - 1].n <= NAME_WORDS and not lines[i - 1].ends_sentence:
+        return lines[i - 1].text
+    return None
+
+
 # A site's dateline, its name in capitals or as a domain after the place:
 # "JAKARTA, WARTAKINI -", "JAKARTA, KOMPAS.com -" (not "WASHINGTON, DC -": three letters).
 _DATELINE_AFTER_RE = re.compile(

@@ -174,3 +174,19 @@ def test_names_in_the_chrome_a_copyright_domain_and_a_spelled_out_acronym() -> N
 def test_a_site_dateline_names_the_outlet(dateline: str, outlet: str) -> None:
     body = "Beranda\nNasional\n\nFerry strike ends after pay deal\n\n" + dateline + PROSE
     assert _outlet(body) == outlet
+
+
+def test_a_rights_notice_without_the_sign_names_the_holder() -> None:
+    """The line above "Todos los derechos reservados" is the site's, not the web vendor's."""
+    body = (
+        "Menú\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "Webvendor - Gestión de Contenido\nwww.webvendor.com\n\n"
+        "Harbour Gazette\nTodos los derechos reservados 2022\n"
+    )
+    assert _outlet(body) == "Harbour Gazette"
+
+
+def test_a_readers_own_area_is_not_the_outlet() -> None:
+    body = "Minha Gazeta\nOtros\n\nFerry strike ends after pay deal\n\n" + PROSE + "Minha Gazeta\n"
+    assert _outlet(body) == ""
