@@ -45,6 +45,7 @@ from digest.ingest.outletplaces import (
     NOTICE_RE,
     NOTICE_SIGN_RE,
     RIGHTS_LINES,
+    RIGHTS_RE,
     dateline_name,
     domain_tokens_in,
     logo_name,
@@ -210,8 +211,10 @@ def candidates(
     for name, count in mentions.items():
         if count >= MENTIONS and name.casefold() not in found:
             add(name, "mention", 0, hits=count)
-    for i in range(max(end, len(lines) - RIGHTS_LINES), len(lines)):
-        add(rights_holder(lines, i), "copyright", i)
+    footer = range(max(end, len(lines) - RIGHTS_LINES), len(lines))
+    if RIGHTS_RE.search("\n".join(lines[i].text for i in footer)):
+        for i in footer:
+            add(rights_holder(lines, i), "copyright", i)
     for token in domains:
         add(token, "domain", 0)
     for host, count in (hosts or Counter()).most_common(SPELLED_HOSTS):

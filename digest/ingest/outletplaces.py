@@ -167,7 +167,8 @@ def name_shaped(name: str, *, lower_ok: bool = False) -> bool:
     words = name.split()
     if len(words) > NAME_WORDS:
         return False
-    first = _ELIDED_RE.sub("", name)[:1]  # "l'Opinion", "d'Italia"
+    elided = "'" in name or "’" in name  # "l'Opinion", "d'Italia"
+    first = (_ELIDED_RE.sub("", name) if elided else name)[:1]
     capital = first.isupper() or first.isdigit() or (first.isalpha() and "." in name)
     if not capital and not (lower_ok and first.isalpha()):
         return False
@@ -176,9 +177,12 @@ def name_shaped(name: str, *, lower_ok: bool = False) -> bool:
         return letters >= 2
     if letters < 2 or len(_DIGIT_RE.findall(name)) > 4:
         return False
-    if name.endswith(("?", "!", ":")) or any(c in name for c in ",©[") or "http" in name:
+    if name.endswith(("?", "!", ":")) or "," in name or "©" in name or "[" in name:
+        return False
+    if "http" in name:
         return False
     # Long lower-case words are a phrase's, not a name's ("Alle Artikel auf …").
-    words = [_ELIDED_RE.sub("", w) for w in words]
+    if elided:
+        words = [_ELIDED_RE.sub("", w) for w in words]
     lower = sum(1 for w in words if len(w) > 3 and w[0].islower() and "." not in w)
     return lower == 0 or (lower == 1 and len(words) >= 4)
