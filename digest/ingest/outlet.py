@@ -71,6 +71,8 @@ COUNTED = 40
 # The lowest score an outlet needs; below it the page is taken to say nothing.
 MIN_SCORE = 2.2
 
+# The separators of a menu written on one line.
+_MENU_SEP_RE = re.compile(r"\s[|•»·]\s")
 _BY_RE = re.compile(r"\b(?:by|von|por|par|oleh)\s+$", re.I)
 # A word shaped like a brand, not a dictionary word: "PhillyVoice", "TAG24", "ABC13".
 _BRAND_RE = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
@@ -207,6 +209,13 @@ def candidates(
             if domains and NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
                 for token in domain_tokens_in(raw, domains):
                     add(token, "copyright", i)
+    for raw in chrome:  # "Home | News | Economy": a name among a menu's items is a section
+        parts = _MENU_SEP_RE.split(raw)
+        if len(parts) >= 3:
+            for part in parts:
+                entry = found.get(part.strip().casefold())
+                if entry is not None:
+                    entry.items += 1
     mentions = Counter(m.group() for m in MENTION_RE.finditer("\n".join(chrome)))
     for name, count in mentions.items():
         if count >= MENTIONS and name.casefold() not in found:
@@ -330,7 +339,7 @@ def rank(
     """The best candidate by the weighted sum of its features."""
     page = _Page(
         text=text,
-        story=_PARENS_RE.sub("", "\n".join(line.text for line in lines[top:end])),
+        story=_PARENS_RE.sub("", _story(lines, top, end)),
         chrome="\n".join(line.text for line in lines if line.n <= CHROME_WORDS),
         prose="\n".join(line.text for line in lines if line.n > CHROME_WORDS),
         lower=text.lower(),
@@ -345,6 +354,20 @@ def rank(
         if best is None or cand.score > best.score:
             best = cand
     return best
+
+
+# A dateline or credit opening a paragraph ("Jakarta, CNN Indonesia -- …", "TEMPO.CO, Jakarta -"):
+# the site's name, not the story's.
+_LEAD_RE = re.compile(r"^[^.!?]{0,60}?\s(?:-{1,2}|–|—)\s")
+
+
+def _story(lines: list[Line], top: int, end: int) -> str:
+    """The headline and the article's sentences: what the story names, without its
+    bylines, datelines and credits (short lines, and a paragraph's lead-in)."""
+    body = (line.text for line in lines[top + 1 : end] if line.n > CHROME_WORDS)
+    return "\n".join(
+        [lines[top].text if top < len(lines) else "", *(_LEAD_RE.sub("", b, count=1) for b in body)]
+    )
 
 
 def _prior(cand: Candidate) -> float:

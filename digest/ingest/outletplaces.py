@@ -157,6 +157,10 @@ def dateline_name(text: str) -> str | None:
     return None
 
 
+# One word in lower case with one capital inside: a brand ("detikNews", "iNews", "kumparanNEWS").
+_LOWER_BRAND_RE = re.compile(r"[a-z]{1,12}[A-Z][A-Za-z0-9]*")
+
+
 def name_shaped(name: str, *, lower_ok: bool = False) -> bool:
     """One to five words, capitalised like a name, not a date or a sentence.
 
@@ -169,7 +173,12 @@ def name_shaped(name: str, *, lower_ok: bool = False) -> bool:
         return False
     elided = "'" in name or "’" in name  # "l'Opinion", "d'Italia"
     first = (_ELIDED_RE.sub("", name) if elided else name)[:1]
-    capital = first.isupper() or first.isdigit() or (first.isalpha() and "." in name)
+    capital = (
+        first.isupper()
+        or first.isdigit()
+        or (first.isalpha() and "." in name)
+        or bool(_LOWER_BRAND_RE.fullmatch(name))
+    )
     if not capital and not (lower_ok and first.isalpha()):
         return False
     letters = len(_LETTER_RE.findall(name))
@@ -184,5 +193,9 @@ def name_shaped(name: str, *, lower_ok: bool = False) -> bool:
     # Long lower-case words are a phrase's, not a name's ("Alle Artikel auf …").
     if elided:
         words = [_ELIDED_RE.sub("", w) for w in words]
-    lower = sum(1 for w in words if len(w) > 3 and w[0].islower() and "." not in w)
+    lower = sum(
+        1
+        for w in words
+        if len(w) > 3 and w[0].islower() and "." not in w and not _LOWER_BRAND_RE.fullmatch(w)
+    )
     return lower == 0 or (lower == 1 and len(words) >= 4)

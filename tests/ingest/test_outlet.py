@@ -190,3 +190,27 @@ def test_a_rights_notice_without_the_sign_names_the_holder() -> None:
 def test_a_readers_own_area_is_not_the_outlet() -> None:
     body = "Minha Gazeta\nOtros\n\nFerry strike ends after pay deal\n\n" + PROSE + "Minha Gazeta\n"
     assert _outlet(body) == ""
+
+
+def test_the_sites_byline_and_dateline_in_the_article_do_not_make_it_the_story() -> None:
+    """A site that signs its report under the headline is still the site, not its subject."""
+    body = (
+        "Harbour Gazette\nInternasional\n\nFerry strike ends after pay deal\n\nHarbour Gazette\n"
+        "Portsmouth, Harbour Gazette --\n" + PROSE
+    )
+    assert _outlet(body) == "Harbour Gazette"
+
+
+def test_a_section_among_a_menus_items_gives_way_to_the_masthead() -> None:
+    body = (
+        "Tidewater\nSearch\nHome | News | Economy | Sports\nNews\n\n"
+        "Ferry strike ends after pay deal\n\nTim Tidewater, Jurnalis\n"
+        + PROSE
+        + "Follow Tidewater on News\n"
+    )
+    assert _outlet(body) == "Tidewater"
+
+
+def test_a_brand_in_lower_case_with_a_capital_inside() -> None:
+    body = "harbourNews\nMasuk\n\nFerry strike ends after pay deal\n\n" + PROSE + "harbourNews\n"
+    assert _outlet(body) == "harbourNews"
