@@ -6,6 +6,11 @@ key=value`` overrides a ``[dedup]`` key (repeatable), for tuning; ``--reuse
 DIR`` keeps the stores in DIR and, on later runs, re-places their items with
 the current story code instead of ingesting again (see
 :mod:`tests.stories.ecbplus`; remove DIR after changing the cleaning code).
+
+Beside the digest's figures it prints the plain baseline of issue 12 on the
+same cleaned documents (:mod:`tests.stories.baseline`: TF-IDF cosine of
+headline and lede, greedy single link in arrival order, one threshold tuned
+on the tune half) for all topics and for each half.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections.abc import Set
 from pathlib import Path
 
 from tests.helpers import SHARED
-from tests.stories.ecbplus import evaluate
+from tests.stories.baseline import report, stored_documents
+from tests.stories.ecbplus import CHECK_TOPICS, TUNE_TOPICS, evaluate, gold
 
 CORPUS = SHARED / "corpora" / "ecbplus-dev"
+LABELS = {"all": "all", "tune": "tune (1,5,9…)", "check": "check (3,7,11…)"}
 
 
 def main() -> None:
@@ -27,26 +35,28 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--rendering", action="append", choices=["sameday", "realdates"])
     parser.add_argument("--reuse", type=Path, metavar="DIR")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain baseline")
     args = parser.parse_args()
     dedup = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
-    halves: list[tuple[str, str, set[int] | None]] = [("all", "all", None)]
+    halves: list[tuple[str, Set[int] | None]] = [("all", None)]
     if args.split:
-        halves += [
-            ("tune", "tune (1,5,9…)", set(range(1, 46, 4))),
-            ("check", "check (3,7,11…)", set(range(3, 46, 4))),
-        ]
+        halves += [("tune", TUNE_TOPICS), ("check", CHECK_TOPICS)]
     for rendering in args.rendering or ["sameday", "realdates"]:
-        for key, label, topics in halves:
-            if args.reuse is not None:
-                workdir = args.reuse / f"{rendering}-{key}"
+        with tempfile.TemporaryDirectory() as tmp:
+            base, reuse = (args.reuse, True) if args.reuse is not None else (Path(tmp), False)
+            for key, topics in halves:
+                workdir = base / f"{rendering}-{key}"
                 workdir.mkdir(parents=True, exist_ok=True)
                 scores = evaluate(
-                    CORPUS, rendering, workdir, dedup=dedup, topics=topics, reuse=True
+                    CORPUS, rendering, workdir, dedup=dedup, topics=topics, reuse=reuse
                 )
-            else:
-                with tempfile.TemporaryDirectory() as tmp:
-                    scores = evaluate(CORPUS, rendering, Path(tmp), dedup=dedup, topics=topics)
-            print(scores.line(f"{rendering:9} {label:16}"), flush=True)
+                print(scores.line(f"{rendering:9} {LABELS[key]:16} {'digest':14}"), flush=True)
+            if args.no_baseline:
+                continue
+            documents = stored_documents(base / f"{rendering}-all" / "digest.sqlite")
+            for key, threshold, scores in report(documents, gold(CORPUS, rendering)):
+                label = f"{rendering:9} {LABELS[key]:16} baseline@{threshold:<5.2f}"
+                print(scores.line(label), flush=True)
 
 
 if __name__ == "__main__":
