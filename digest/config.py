@@ -147,8 +147,10 @@ class DedupConfig:
     # (two close candidates: the report stays apart rather than guess).
     event_ambiguity: float = 0.01
     # A story stays open this many days after its LATEST report: a follow-up
-    # within it joins the thread; a like event later starts a new story.
-    event_window_days: int = 7
+    # within it joins the thread; a like event later starts a new story. A like
+    # event within the window is told apart by its text alone (chosen on ECB+:
+    # news counts follow-ups weeks later as one event; README, "Stories").
+    event_window_days: int = 60
 
 
 @dataclass(frozen=True)
