@@ -1,8 +1,8 @@
 """Distinct on-topic articles, generated: each one a separate event for the pipeline.
 
-Every article has its own place, subject, officials and figures, and is
-dated six days after the one before, beyond ``event_window_days``: no two
-can be grouped into one story or folded as copies, so N articles make N
+Every article has its own place, subject, officials and figures (and is
+dated six days after the one before): no two share the terms that group
+reports into one story or the shingles of a copy, so N articles make N
 stories. Tests use them to build large digests through the real pipeline.
 """
 
