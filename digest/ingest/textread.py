@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from digest.ingest import textmeta, textpage
+from digest.ingest import textheads, textmeta, textpage
 from digest.ingest.dates import strip_dates
 from digest.ingest.extract import Line, outlet_from_text, split_lines
 from digest.ingest.language import detect_language, stop_words
@@ -111,8 +111,8 @@ def read_text(
     if title:
         head_index = _find_line(lines, title, limit=max(start, 1) + 1)
     else:
-        first = max(0, start - 3 * textpage.HEADLINE_WINDOW)
-        last = min(len(lines), start + textpage.HEADLINE_INSIDE + 5)
+        first = max(0, start - 3 * textheads.HEADLINE_WINDOW)
+        last = min(len(lines), start + textheads.HEADLINE_INSIDE + 5)
         dated = {
             i
             for i in range(first, last)
@@ -120,7 +120,7 @@ def read_text(
             or (lines[i].n <= DATELINE_WORDS and _has_date(lines[i].text))
         }
         slug = textmeta.slug_words(url)
-        choice = textpage.choose_headline(lines, reasons, prose, start, stops, dated, slug)
+        choice = textheads.choose_headline(lines, reasons, prose, start, stops, dated, slug)
         if choice.index is not None:
             head_index = choice.index
             title = lines[choice.index].text
@@ -226,7 +226,7 @@ def _prose_sample(lines: list[Line]) -> str:
 def _find_line(lines: list[Line], title: str, *, limit: int) -> int | None:
     """The index of the line holding ``title`` (near the top), or None."""
     key = textpage.tokens(title)
-    for i, line in enumerate(lines[: limit + textpage.HEADLINE_WINDOW]):
+    for i, line in enumerate(lines[: limit + textheads.HEADLINE_WINDOW]):
         if line.words == key:
             return i
     return None
