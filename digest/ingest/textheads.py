@@ -121,7 +121,7 @@ def choose_headline(
         if lede is None:
             lede = ledes[next_prose] = _lede(lines, prose, next_prose)
         score = headline_score(lines[i], lede, stops, distance)
-        if score is None or credit_below(lines, reasons, i):
+        if score is None or credit_below(lines, reasons, i) or _ends_caption_above(lines, i):
             continue
         if slug:
             content = content_words(lines[i], stops)
@@ -151,6 +151,24 @@ def choose_headline(
     return choice
 
 
+# Taken from a line closed by a full stop: headlines are not sentences
+# ("Thank you for signing up.", a caption); one ending in an abbreviation
+# ("… Alert Tues.") loses less.
+SENTENCE_PENALTY = 0.8
+_LAST_WORD_RE = re.compile(r"(\w+)\W*$")
+# A closing word this short and capitalised is an abbreviation ("Tues.", "Inc.").
+ABBREVIATION_CHARS = 4
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` closes with a sentence's full stop, not an abbreviation's."""
+    last = _LAST_WORD_RE.search(text)
+    if last is None:
+        return False
+    word = last.group(1)
+    return not (len(word) <= ABBREVIATION_CHARS and word[0].isupper())
+
+
 # Share of a caption's words its credited copy under it repeats.
 CAPTION_REPEAT = 0.6
 
@@ -165,6 +183,32 @@ def credit_below(lines: list[Line], reasons: list[str | None], i: int) -> bool:
         return False
     words = set(lines[i].words)
     return len(words & set(lines[i + 1].words)) >= CAPTION_REPEAT * len(words)
+
+
+def _ends_caption_above(lines: list[Line], i: int) -> bool:
+    """Whether ``lines[i]`` closes the caption right above it (its credit on a line of its own)."""
+    if i == 0 or not caption_shape(lines[i - 1].text):
+        return False
+    return lines[i - 1].text.endswith(lines[i].text)
+
+
+# A kicker above a headline ("Tanz in der St. Galler Lokremise:") has at most
+# this many words.
+KICKER_WORDS = 10
+
+
+def kicker_above(lines: list[Line], reasons: list[str | None], prose: list[bool], i: int) -> str:
+    """The kicker printed on its own line above the headline at ``i``, or "".
+
+    Many sites set a topic line closed by a colon over the headline; the
+    page's title joins them, so the digest does too.
+    """
+    if i == 0 or reasons[i - 1] is not None or prose[i - 1]:
+        return ""
+    above = lines[i - 1]
+    if not 2 <= above.n <= KICKER_WORDS or not above.text.endswith(":"):
+        return ""
+    return above.text
 
 
 def _title_like(line: Line) -> bool:
@@ -206,7 +250,7 @@ def headline_score(
     overlap = len(content & lede) / max(len(content), MIN_CONTENT_WORDS)
     score = 2.0 * overlap + max(0.0, 1.0 - (distance - 1) / HEADLINE_WINDOW)
     if text.rstrip("\"”’') ").endswith((".", "…")):
-        score -= 0.4
+        score -= SENTENCE_PENALTY if ends_sentence(text) else 0.4
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and n > 3:
         score -= 0.2

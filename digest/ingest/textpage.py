@@ -203,3 +203,55 @@ def tokens(text: str) -> list[str]:
 
 def as_text(value: Any) -> str:
     return " ".join(str(value).split())
+
+
+# --- Notices ----------------------------------------------------------------------
+
+# Words that address the reader, and the site's "we", by language. A site
+# speaks to its reader in notices (thanks for signing up, cookie and
+# notification prompts, paywalls); a news report speaks about others. German
+# formal "Sie"/"Ihr…" count only capitalised inside a sentence, since "sie"
+# and "ihr" are also "she", "they" and "her".
+_READER_WORDS = {
+    "en": "you your yours yourself",
+    "de": "du dich dir dein deine deinen deinem deiner euch euer eure",
+    "fr": "vous votre vos tu ton ta tes",
+    "es": "usted ustedes vosotros vuestro vuestra tú",
+    "pt": "você vocês",
+    "it": "voi vostro vostra vostri vostre",
+    "nl": "jij jouw uw",
+    "id": "anda kamu kalian",
+}
+_SITE_WORDS = {
+    "en": "we our us",
+    "de": "wir unser unsere unseren unserem unserer uns",
+    "fr": "nous notre nos",
+    "es": "nosotros nuestro nuestra nuestros nuestras",
+    "pt": "nós nosso nossa nossos nossas",
+    "it": "noi nostro nostra nostri nostre",
+    "nl": "wij ons onze",
+    "id": "kami",
+}
+_READER = {k: frozenset(v.split()) for k, v in _READER_WORDS.items()}
+_SITE = {k: frozenset(v.split()) for k, v in _SITE_WORDS.items()}
+_GERMAN_FORMAL_RE = re.compile(
+    r"(?<![.!?:]\s)(?<!^)\b(?:Sie|Ihr|Ihre|Ihnen|Ihrem|Ihren|Ihrer|Ihres)\b"
+)
+# A notice has at least this many such words, this share of its words.
+NOTICE_WORDS = 2
+NOTICE_SHARE = 0.1
+
+
+def addresses_reader(line: Line, language: str) -> bool:
+    """Whether ``line`` is the site speaking to its reader ("Thank you for signing up. We …")."""
+    reader = _READER.get(language)
+    if reader is None:
+        return False
+    words = line.words
+    you = sum(map(reader.__contains__, words))
+    if language == "de":
+        you += len(_GERMAN_FORMAL_RE.findall(line.text))
+    if not you:
+        return False
+    both = you + sum(map(_SITE[language].__contains__, words))
+    return both >= NOTICE_WORDS and both >= NOTICE_SHARE * len(words)

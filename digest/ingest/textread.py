@@ -80,8 +80,13 @@ def read_text(
                 reasons[i] = "menu"
     language = detect_language(_prose_sample(lines))
     stops = stop_words(language)
+    # The site speaking to its reader (sign-up thanks, cookie and paywall
+    # notices) is not the article, however well it reads.
     prose = [
-        r is None and textpage.is_prose(line, stops) for r, line in zip(reasons, lines, strict=True)
+        r is None
+        and textpage.is_prose(line, stops)
+        and not textpage.addresses_reader(line, language)
+        for r, line in zip(reasons, lines, strict=True)
     ]
 
     url = item.url or front.url or textmeta.page_url(lines, body)
@@ -124,6 +129,9 @@ def read_text(
         if choice.index is not None:
             head_index = choice.index
             title = lines[choice.index].text
+            kicker = textheads.kicker_above(lines, reasons, prose, head_index)
+            if kicker:
+                title = f"{kicker} {title}"
 
     if not outlet:
         said = textmeta.outlet_in_text(lines, text, start=start, head_index=head_index)
