@@ -212,10 +212,16 @@ def kicker_above(lines: list[Line], reasons: list[str | None], prose: list[bool]
 
 
 def _title_like(line: Line) -> bool:
-    """A line that reads as prose but may be a headline: not too long, no full stop."""
+    """A line that reads as prose but may be a headline: not too long, no full stop.
+
+    An abbreviation's full stop ("… Cold Wave Alert Tues.") closes no sentence.
+    """
     text = line.text.rstrip("\"”’') ")
-    ends = (".", "…", ",", ";", ":")
-    return line.n <= HEADLINE_WORDS[1] and len(text) <= HEADLINE_CHARS and not text.endswith(ends)
+    if line.n > HEADLINE_WORDS[1] or len(text) > HEADLINE_CHARS:
+        return False
+    if text.endswith("."):
+        return not ends_sentence(text)
+    return not text.endswith(("…", ",", ";", ":"))
 
 
 def _lede(lines: list[Line], prose: list[bool], first: int) -> set[str]:
