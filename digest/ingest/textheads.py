@@ -143,12 +143,32 @@ def choose_headline(
         choice.index = None
         return choice
     # A page often prints its headline twice (a title bar, then the article's
-    # heading): the first one starts the article's header.
-    words = lines[choice.index].words
-    for i in choice.scores:
-        if i < choice.index and lines[i].words == words:
+    # heading, or the heading with its kicker glued on): the first one starts
+    # the article's header.
+    words, best = lines[choice.index].words, choice.score
+    for i in sorted(choice.scores):
+        if i >= choice.index:
+            break
+        if lines[i].words == words or (
+            choice.scores[i] >= best - SAME_HEADLINE_MARGIN
+            and _same_words(set(lines[i].words), set(words))
+        ):
             choice.index = i
+            break
     return choice
+
+
+# Share of the shorter line's words the longer must hold for the two to print
+# one headline ("Die Minze als Mutmacher – …" and "Flörsheimer auf der
+# Buchmesse Die Minze als Mutmacher – …").
+SAME_HEADLINE_SHARE = 0.8
+# How far below the best the first of two near-copies may score (a caption
+# that shares the headline's words scores far lower).
+SAME_HEADLINE_MARGIN = 0.5
+
+
+def _same_words(a: set[str], b: set[str]) -> bool:
+    return len(a & b) >= SAME_HEADLINE_SHARE * min(len(a), len(b))
 
 
 # Taken from a line closed by a full stop: headlines are not sentences
