@@ -10,7 +10,9 @@ import pytest
 from digest.ingest.clean import clean_page
 from digest.ingest.extract import Line
 from digest.ingest.language import detect_language, stop_words
+from digest.ingest.textheads import caption_shape, date_heavy, ends_sentence
 from digest.ingest.textmeta import holder_name, logo_outlet, url_date
+from digest.ingest.textpage import addresses_reader
 from digest.models import SourceItem
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
@@ -177,3 +179,152 @@ def test_german_prose_is_not_taken_for_english() -> None:
     assert detect_language(text) == "de"
     assert {"die", "der", "und"} <= stop_words("de")
     assert "yang" in stop_words("id") and "the" in stop_words("en")
+
+
+# --- Headline: captions, notices, kickers, subheadings ------------------------------
+
+BODY = """\
+Thousands of travellers were stranded at the northern ferry ports on Sunday after crews walked \
+out in a dispute over pay and rest periods, the operators said in a statement.
+
+The strike is the third this year, and the unions said it would last until Friday unless the \
+operators returned to the table with a better offer for the crews.
+
+Passengers were told to check the operators' websites before setting off, and several \
+sailings were cancelled at short notice.
+"""
+
+
+def _headline(body: str) -> str:
+    return clean_page(item("page.txt", body), now=NOW, tz=UTC_ZONE).article.title
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Thousands of travellers stranded at the northern ferry ports on Sunday. Photo: Reuters",
+        "Thousands of travellers stranded at the northern ferry ports.Photograph: Getty Images",
+        "Thousands of travellers stranded at the northern ferry ports. (Picture alliance / dpa)",
+        "Thousands of travellers stranded at the northern ferry ports on Sunday. EFE",
+    ],
+)
+def test_a_photo_caption_is_not_the_headline(caption: str) -> None:
+    """A caption sits between the headline and the article; its closing credit gives it away."""
+    page = (
+        "World | Europe\nFerry strike strands travellers\nBy Anna Berg\n"
+        f"Published March 3, 2024\nListen\nSave\nPrint\n{caption}\n\n{BODY}"
+    )
+    assert _headline(page) == "Ferry strike strands travellers"
+
+
+def test_a_caption_repeated_with_its_credit_is_not_the_headline() -> None:
+    caption = "Thousands of travellers stranded at the northern ferry ports on Sunday"
+    page = (
+        "Ferry strike strands travellers\nBy Anna Berg\nListen\nSave\nPrint\n"
+        f"{caption}\n{caption} © Lehtikuva Photo Agency\n\n{BODY}"
+    )
+    assert _headline(page) == "Ferry strike strands travellers"
+
+
+def test_a_line_of_dates_is_not_the_headline() -> None:
+    dates = (
+        "Northern Ports Edition, Sunday 3 March 2024, 09:15, updated 3 March 2024, 10:20, 12/2024"
+    )
+    page = f"Ferry crews walk out\nListen\nSave\nPrint\nShare\nComments\n{dates}\n\n{BODY}"
+    assert _headline(page) == "Ferry crews walk out"
+
+
+NOTICES = """\
+Home
+Imprint
+Thank you for registering. We have sent you an activation link for your account by email.
+You have chosen the Swiss edition of our paper. We wish you a rewarding read.
+You have chosen the German edition of our paper. We wish you a rewarding read.
+Thank you for signing up.
+Your account is now active. We wish you a great time reading our articles.
+You now have unlimited access to our digital edition. We wish you a great read.
+Thank you for your order. We wish you a great time reading all of our articles.
+"""
+
+
+def test_a_notice_to_the_reader_does_not_start_the_article() -> None:
+    """Sign-up thanks and cookie notices read like prose; the site speaks to "you" in them."""
+    page = NOTICES + "Ferry strike leaves thousands stranded at northern ports\n\n" + BODY
+    cleaned = clean_page(item("notice.txt", page), now=NOW, tz=UTC_ZONE)
+    assert cleaned.article.title == "Ferry strike leaves thousands stranded at northern ports"
+    assert cleaned.article.text.startswith("Thousands of travellers")
+
+
+def test_a_kicker_line_joins_the_headline() -> None:
+    page = "Europe\nFerry strike:\nThousands stranded at northern ports\n\n" + BODY
+    assert _headline(page) == "Ferry strike: Thousands stranded at northern ports"
+
+
+def test_a_subheading_inside_the_article_is_not_the_headline() -> None:
+    """A short line with a paragraph of the article right above it is a subheading."""
+    first, rest = BODY.split("\n\n", 1)
+    sub = "Operators cancel sailings and refund passengers"
+    more = (
+        "The operators cancel sailings on Monday too, and refund passengers in full: every "
+        "passenger of a cancelled sailing can ask the operators for a refund."
+    )
+    page = f"Ferry crews walk out\nListen\nSave\n\n{first}\n\n{sub}\n\n{more}\n\n{rest}"
+    assert _headline(page) == "Ferry crews walk out"
+
+
+def test_a_headline_printed_twice_with_its_kicker_heads_once() -> None:
+    """A title bar, then the article's heading with its kicker glued on: the first heads."""
+    page = (
+        "Ferry strike leaves thousands stranded\nShare\n"
+        "Sunday travellers at northern ferry ports: Ferry strike leaves thousands stranded\n\n"
+        + BODY
+    )
+    assert _headline(page) == "Ferry strike leaves thousands stranded"
+
+
+def test_a_headline_closed_by_an_abbreviation_is_a_headline() -> None:
+    headline = "Ferry Services to Resume on Wed. after Talks With Crews in Helsinki on Tues."
+    page = f"Domestic\nDark Mode Go Top\n{headline}\nWritten: 2024-03-03 15:03\n\n{BODY}"
+    assert _headline(page) == headline
+
+
+@pytest.mark.parametrize(
+    ("text", "caption"),
+    [
+        ("Un grupo de pingüinos, en la Antártida el 11 de febrero pasado. EFE", True),
+        ("Der Philosoph, aufgenommen am 24.11.2014 in Köln. (picture alliance / dpa)", True),
+        ("Le chlorothalonil est utilisé dans la culture des céréales. Image: Keystone", True),
+        ("Photos: Floods hit Jakarta as rivers burst their banks", False),
+        ("U.S. Troops Leave Iraq After Nine Years", False),
+        ("Brexit vote delayed (updated)", False),
+        ("Dr. Who Returns To BBC", False),
+    ],
+)
+def test_caption_shape(text: str, caption: bool) -> None:
+    assert caption_shape(text) is caption
+
+
+def test_sentence_and_abbreviation_endings() -> None:
+    assert ends_sentence("Vielen Dank für Ihre Anmeldung.")
+    assert not ends_sentence("Colder Temperatures Forecast for Wed. after Cold Wave Alert Tues.")
+    assert date_heavy("19. Oktober 2019, 19:08 Uhr Editiert am 19. Oktober 2019, 19:08 Uhr")
+    assert not date_heavy("Interior and Commerce Secretaries Must Act by May 9")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "notice"),
+    [
+        ("Vielen Dank für Ihre Bestellung. Wir wünschen Ihnen viel Spass beim Lesen.", "de", True),
+        ("Sie sagten, dass sie die Regeln für den Handel in diesem Jahr ändern.", "de", False),
+        ("We use cookies to improve our service for you. You can find out more here.", "en", True),
+        (
+            "The unions said they would strike again on Friday unless the offer improved.",
+            "en",
+            False,
+        ),
+        ("Nous utilisons des cookies pour améliorer l'offre que nous vous proposons.", "fr", True),
+        ("We use cookies to improve our service for you.", "xx", False),
+    ],
+)
+def test_addresses_reader(text: str, language: str, notice: bool) -> None:
+    assert addresses_reader(Line(text), language) is notice
