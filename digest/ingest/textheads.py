@@ -62,9 +62,9 @@ _CREDIT_MARK = (
 # short credit close the line.
 _CREDIT_TAIL_RE = re.compile(rf"(?i:\b{_CREDIT_MARK})\s?:\s*[^:.!?]{{1,60}}$")
 # "… in Köln. (picture alliance / dpa / Oliver Berg)": an agency list in brackets.
-_CREDIT_PARENS_RE = re.compile(r"(?:[.!?]\s*\([^()]{2,80}\)|\([^()]*[/©][^()]*\))$")
+_CREDIT_PARENS_RE = re.compile(r"(?:\.\s*\([^()]{2,80}\)|\([^()]*[/©][^()]*\))$")
 # A sentence, then a name with no sentence of its own: "… 11 de febrero pasado. EFE".
-_SENTENCE_THEN_NAME_RE = re.compile(r"(?<=[^\W\d_A-Z]{2})[.!?]\s*[-–—]?\s*(?P<tail>[^.!?]{2,50})$")
+_SENTENCE_THEN_NAME_RE = re.compile(r"(?<=[^\W\d_A-Z]{2})\.\s*[-–—]?\s*(?P<tail>[^.!?]{2,50})$")
 # Credit names are at most this many words, each capitalised ("Getty Images").
 CREDIT_NAME_WORDS = 5
 # Words before a sentence end for the rest of the line to read as its credit.
@@ -298,7 +298,9 @@ def caption_shape(text: str) -> bool:
     or a bare name after the closing full stop).
     """
     credit = _CREDIT_TAIL_RE.search(text)
-    if credit is not None:  # "Photos: Floods in Jakarta" is a gallery's headline
+    # "Photos: Floods in Jakarta" is a gallery's headline; "… needs a new image:
+    # a guide" has the word, not the capitalised marker.
+    if credit is not None and credit.group(0)[0].isupper():
         return len(text[: credit.start()].split()) >= CAPTION_LEAD_WORDS
     if text.endswith(")") and _CREDIT_PARENS_RE.search(text):
         return True

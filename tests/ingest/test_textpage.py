@@ -298,6 +298,9 @@ def test_a_headline_closed_by_an_abbreviation_is_a_headline() -> None:
         ("U.S. Troops Leave Iraq After Nine Years", False),
         ("Brexit vote delayed (updated)", False),
         ("Dr. Who Returns To BBC", False),
+        ("Why the prime minister needs a new image: a short guide", False),
+        ("Wie geht es weiter nach dem Brexit-Chaos? Neue Wahlen", False),
+        ("Was ist in Hongkong in dieser Nacht passiert? (Video)", False),
     ],
 )
 def test_caption_shape(text: str, caption: bool) -> None:
