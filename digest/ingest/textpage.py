@@ -21,6 +21,7 @@ Markdown ``# heading`` say the title outright and win.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -168,10 +169,16 @@ def is_prose(line: Line, stops: frozenset[str]) -> bool:
     return not stops or stop_share(line, stops) >= PROSE_STOP_SHARE
 
 
-def densest_run(lines: list[Line], prose: list[bool], chrome: list[bool]) -> tuple[int, int]:
+def densest_run(
+    lines: list[Line],
+    prose: list[bool],
+    chrome: list[bool],
+    neutral: Collection[int] = (),
+) -> tuple[int, int]:
     """``(start, end)`` of the best-scoring run of lines (maximum-sum segment).
 
-    ``start`` is a prose line; ``(0, 0)`` when there is none.
+    ``start`` is a prose line; ``(0, 0)`` when there is none. Lines in
+    ``neutral`` (paragraphs that may be a notice) count neither for nor against.
     """
     if not any(prose):
         return (0, 0)
@@ -180,6 +187,8 @@ def densest_run(lines: list[Line], prose: list[bool], chrome: list[bool]) -> tup
     for i, line in enumerate(lines):
         if prose[i]:
             weight = float(min(len(line.text), PROSE_CAP))
+        elif i in neutral:
+            weight = 0.0
         elif chrome[i]:
             weight = -CHROME_PENALTY
         else:

@@ -80,14 +80,16 @@ def read_text(
                 reasons[i] = "menu"
     language = detect_language(_prose_sample(lines))
     stops = stop_words(language)
-    # The site speaking to its reader (sign-up thanks, cookie and paywall
-    # notices) is not the article, however well it reads.
     prose = [
-        r is None
-        and textpage.is_prose(line, stops)
-        and not textpage.addresses_reader(line, language)
-        for r, line in zip(reasons, lines, strict=True)
+        r is None and textpage.is_prose(line, stops) for r, line in zip(reasons, lines, strict=True)
     ]
+    # The site speaking to its reader (sign-up thanks, cookie and paywall
+    # notices) does not start the article, however well it reads.
+    notices = {
+        i for i, line in enumerate(lines) if prose[i] and textpage.addresses_reader(line, language)
+    }
+    for i in notices:
+        prose[i] = False
 
     url = item.url or front.url or textmeta.page_url(lines, body)
     text = body
@@ -109,7 +111,11 @@ def read_text(
             not c and line.n >= textpage.SHORT_PROSE_WORDS
             for line, c in zip(lines, chrome, strict=True)
         ]
-    start, end = textpage.densest_run(lines, prose, chrome)
+    start, end = textpage.densest_run(lines, prose, chrome, neutral=notices)
+    while start - 1 in notices:  # a lede or an ending that speaks to the reader ("When you …")
+        start -= 1
+    while end in notices:
+        end += 1
 
     title = item.title or front.title or md_title or ""
     head_index: int | None = None

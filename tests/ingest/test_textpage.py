@@ -255,6 +255,16 @@ def test_a_notice_to_the_reader_does_not_start_the_article() -> None:
     assert cleaned.article.text.startswith("Thousands of travellers")
 
 
+def test_a_lede_that_speaks_to_the_reader_stays_in_the_article() -> None:
+    """A notice stands apart from the article; a first or last paragraph saying "you" is in it."""
+    lede = "When you board a ferry this week, you may find your crossing cancelled without notice."
+    end = "If you travel on Friday, check your booking first: we will update this report."
+    page = f"Ferry strike strands thousands\n\n{lede}\n\n{BODY}\n{end}\n"
+    article = clean_page(item("you.txt", page), now=NOW, tz=UTC_ZONE).article
+    assert article.paragraphs[0] == lede
+    assert article.paragraphs[-1] == end
+
+
 def test_a_kicker_line_joins_the_headline() -> None:
     page = "Europe\nFerry strike:\nThousands stranded at northern ports\n\n" + BODY
     assert _headline(page) == "Ferry strike: Thousands stranded at northern ports"
