@@ -257,8 +257,11 @@ def addresses_reader(line: Line, language: str) -> bool:
     if reader is None:
         return False
     words = line.words
+    formal = language == "de" and ("Sie" in line.text or "Ih" in line.text)
+    if reader.isdisjoint(words) and not formal:
+        return False  # most lines: no word for "you" at all
     you = sum(map(reader.__contains__, words))
-    if language == "de":
+    if formal:
         you += len(_GERMAN_FORMAL_RE.findall(line.text))
     if not you:
         return False
