@@ -37,6 +37,7 @@ import dateparser
 from digest.ingest.datelines import GLUED_TIME_RE, any_language_date, line_date
 from digest.ingest.dates import find_date_and_year
 from digest.ingest.extract import Line
+from digest.ingest.textheads import caption_shape
 
 # Lines around the headline (before, after) searched for its dateline, and
 # the length of a line read first (datelines, bylines; not paragraphs).
@@ -77,7 +78,10 @@ def dateline_date(
     above = lines[max(0, around - DATELINE_BEFORE) : around]
     guessed: datetime | None = None
     for group in (below, above):
-        short = [line for line in group if line.n <= DATELINE_LINE_WORDS]
+        # A photo caption's date is the photo's ("…, aufgenommen am 24.11.2014. (dpa)").
+        short = [
+            line for line in group if line.n <= DATELINE_LINE_WORDS and not caption_shape(line.text)
+        ]
         dated = _window_date(short, now=now, tz=tz, language=language)
         if dated is None:
             continue
