@@ -341,3 +341,13 @@ def test_sentence_and_abbreviation_endings() -> None:
 )
 def test_addresses_reader(text: str, language: str, notice: bool) -> None:
     assert addresses_reader(Line(text), language) is notice
+
+
+def test_a_photo_captions_date_is_not_the_articles() -> None:
+    caption = "The harbour of Helsinki, photographed on 24.11.2014. (Picture alliance / dpa)"
+    page = (
+        "Europe\nStart Europe 03.03.2024, 09:15\nListen\nSave\n"
+        f"Ferry strike strands travellers\n{caption}\n\n{BODY}"
+    )
+    article = clean_page(item("dated.txt", page), now=NOW, tz=UTC_ZONE).article
+    assert article.published.date().isoformat() == "2024-03-03"
