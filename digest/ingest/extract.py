@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -363,6 +364,12 @@ def _slogan_name(text: str, lower: str) -> re.Match[str] | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def _spelling_pattern(letters: str) -> re.Pattern[str]:
+    """A name's letters with an optional space between any two (compiled once per site)."""
+    return re.compile(r"[ \t]?".join(re.escape(c) for c in letters))
+
+
 def _display_name(name: str, text: str) -> str:
     """The best spelling of ``name`` that the text uses: mixed case, then spaced.
 
@@ -374,7 +381,7 @@ def _display_name(name: str, text: str) -> str:
     letters = [c for c in base.lower() if c.isalnum()]
     if not letters:
         return name
-    pattern = re.compile(r"[ \t]?".join(re.escape(c) for c in letters))
+    pattern = _spelling_pattern("".join(letters))
     lower = text.lower()
     if len(lower) == len(text):
         variants = [text[m.start() : m.end()] for m in pattern.finditer(lower)] or [base]
