@@ -141,8 +141,9 @@ class DedupConfig:
     # Estimated shingle Jaccard at or above which an item is a copy of another.
     copy_threshold: float = 0.3
     # A report joins the story whose reports it is most like (TF-IDF cosine
-    # with the story's centroid) when that similarity is at least this.
-    event_threshold: float = 0.14
+    # with the story's centroid) when that similarity is at least this (chosen
+    # on ECB+'s tune topics; README, "How the thresholds were chosen").
+    event_threshold: float = 0.2
     # ...and when no other story comes within this much of the best one
     # (two close candidates: the report stays apart rather than guess).
     event_ambiguity: float = 0.01

@@ -94,7 +94,8 @@ def test_a_report_that_stays_apart_records_how_close_the_nearest_story_came(
     first, later = items["a1_antara"], items["b1_later"]
     assert later.story_id != first.story_id and not later.story_joined
     assert later.story_near == first.id and later.story_near_story == first.story_id
-    assert later.story_below and float(later.story_similarity or "nan") < 0.14
+    threshold = config.dedup.event_threshold
+    assert later.story_below and float(later.story_similarity or "nan") < threshold
 
 
 def test_with_a_window_shorter_than_the_gap_the_follow_up_is_a_new_story(tmp_path: Path) -> None:
