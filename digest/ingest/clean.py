@@ -33,6 +33,7 @@ from digest.ingest.extract import (
     split_lines,
 )
 from digest.ingest.templates import NO_TEMPLATES, TemplateLookup
+from digest.ingest.textheads import caption_shape
 from digest.ingest.textread import opening_lines, read_text
 from digest.ingest.vocabulary import (
     BYLINE_WORDS,
@@ -88,6 +89,8 @@ _DATELINE_PREFIX_RE = re.compile(
     r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:\s*,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
     r"(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s+(?=\S)"
 )
+# A paragraph's dateline lead-in, up to its dash: "Seoul (ANTARA) - ", "TEMPO.CO, Jakarta - ".
+_LEAD_IN_RE = re.compile(r"^[^.!?\n]{0,60}?\s?[—–-]{1,2}\s+")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“A-Z0-9])")
 
 # Short lines: candidates for credits, bylines, menus and footers.
@@ -189,6 +192,9 @@ def _clean_text(
         outside = (i < start and i not in opening) or i >= end
         if reasons[i] is None and outside and i != page.head_index:
             reasons[i] = "outside the article"
+    first = min([start, *opening])
+    if first + 1 < end and reasons[first] is None and caption_shape(lines[first].text):
+        reasons[first] = "caption"  # the photo's caption, above the article's first paragraph
     why = strip_chrome(lines, reasons, title=title, outlet=page.outlet, start=page.head_index)
     paragraphs = _kept(lines, why, page.outlet)
     if not title:
@@ -454,6 +460,9 @@ def _drop_slogan_sentence(paragraph: str, site: re.Pattern[str]) -> str:
         return paragraph
     sentences = _SENTENCE_SPLIT_RE.split(paragraph)
     last = sentences[-1]
+    if len(sentences) == 1:
+        # A lede names its site in its dateline ("Seoul (ANTARA) - …"): that is no slogan.
+        last = _LEAD_IN_RE.sub("", last, count=1)
     words = set(_WORD_RE.findall(last.lower()))
     if site.search(last.lower()) and words & (CUE_WORDS | CTA_WORDS | SLOGAN_WORDS):
         return " ".join(sentences[:-1])

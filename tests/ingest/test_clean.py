@@ -414,3 +414,25 @@ def test_empty_body_gives_an_empty_article_not_an_error() -> None:
     assert article.title == ""
     assert article.date_is_fallback
     assert article.published_from == "file-time"
+
+
+WIRE_PAGE = (
+    "KABAR PAGI\nBeranda | Terkini | Politik | Dunia\n"
+    "Rusia dan Korea Utara teken perjanjian kesehatan\n"
+    "Rabu, 21 Mei 2025 10:05 WIB\n"
+    "Para dokter Korea Utara dan Rusia berfoto bersama di depan sebuah rumah sakit di Pyongyang "
+    "pada awal pekan ini, sebelum perjanjian itu ditandatangani. Budi Santoso\n"
+    "Seoul (KABAR PAGI) - Korea Utara dan Rusia menandatangani perjanjian kerja sama di bidang "
+    "kesehatan dan pendidikan kedokteran, lapor kantor berita KCNA pada Rabu.\n"
+    "Perjanjian itu ditandatangani oleh menteri kesehatan kedua negara di Pyongyang, dan kedua "
+    "pihak sepakat bertukar tenaga medis serta membangun rumah sakit bersama.\n"
+    "Simak berita terkini lainnya hanya di KABAR PAGI.\n"
+)
+
+
+def test_a_lede_naming_its_site_in_the_dateline_is_kept_and_the_photo_caption_is_not() -> None:
+    cleaned = clean(file_item("kabar.txt", WIRE_PAGE), now=NOW, tz=JAKARTA)
+    paragraphs = cleaned.text.split("\n\n")
+    assert paragraphs[0].startswith("Seoul (KABAR PAGI) - Korea Utara dan Rusia menandatangani")
+    assert "Budi Santoso" not in cleaned.text  # the caption with its credit
+    assert "Simak berita" not in cleaned.text  # the site's closing slogan still goes
