@@ -65,6 +65,8 @@ _CREDIT_TAIL_RE = re.compile(rf"(?i:\b{_CREDIT_MARK})\s?:\s*[^:.!?]{{1,60}}$")
 _CREDIT_PARENS_RE = re.compile(r"(?:\.\s*\([^()]{2,80}\)|\([^()]*[/©][^()]*\))$")
 # A sentence, then a name with no sentence of its own: "… 11 de febrero pasado. EFE".
 _SENTENCE_THEN_NAME_RE = re.compile(r"(?<=[^\W\d_A-Z]{2})\.\s*[-–—]?\s*(?P<tail>[^.!?]{2,50})$")
+# The longest tail a credit and its marker take (the patterns above stop at 60–85).
+CREDIT_TAIL_CHARS = 160
 # Credit names are at most this many words, each capitalised ("Getty Images").
 CREDIT_NAME_WORDS = 5
 # Words before a sentence end for the rest of the line to read as its credit.
@@ -297,14 +299,16 @@ def caption_shape(text: str) -> bool:
     the credit at their end (a marker such as "Photo:", an agency in brackets,
     or a bare name after the closing full stop).
     """
-    credit = _CREDIT_TAIL_RE.search(text)
+    # A credit is at the line's end: searching only its tail keeps long lines cheap.
+    tail_at = max(0, len(text) - CREDIT_TAIL_CHARS)
+    credit = _CREDIT_TAIL_RE.search(text, tail_at)
     # "Photos: Floods in Jakarta" is a gallery's headline; "… needs a new image:
     # a guide" has the word, not the capitalised marker.
     if credit is not None and credit.group(0)[0].isupper():
         return len(text[: credit.start()].split()) >= CAPTION_LEAD_WORDS
-    if text.endswith(")") and _CREDIT_PARENS_RE.search(text):
+    if text.endswith(")") and _CREDIT_PARENS_RE.search(text, tail_at):
         return True
-    found = _SENTENCE_THEN_NAME_RE.search(text)
+    found = _SENTENCE_THEN_NAME_RE.search(text, tail_at)
     if found is None or len(text[: found.start()].split()) < CAPTION_LEAD_WORDS:
         return False
     tail = [w for w in found["tail"].split() if any(c.isalpha() for c in w)]
