@@ -126,7 +126,7 @@ CHROME_PENALTY = 60
 _CONTROL_RE = re.compile(
     r"\[\s*\]|\[\s{2,}\]|\[[\w .-]{1,24}\]|^[□■☐☑◯○●]\s|\(\s\)|<>|^\*\s*$",
 )
-_SEPARATORS = ("|", "»", "›", "•", "·", "→", "/", "::")
+_SEPARATOR_RE = re.compile(r"[|»›•·→/]|::")
 
 
 BOXES = ("□", "■", "☐", "☑", "○", "●")
@@ -147,10 +147,9 @@ def control_shape(line: Line) -> bool:
 def menu_shape(line: Line) -> bool:
     """Whether ``line`` is a run of links joined by separators (a menu, a breadcrumb)."""
     text = line.text
-    seps = sum(text.count(s) for s in _SEPARATORS)
-    if seps == 0:
+    if not _SEPARATOR_RE.search(text):
         return False
-    parts = [p for p in re.split(r"[|»›•·→/]|::", text) if p.strip()]
+    parts = [p for p in _SEPARATOR_RE.split(text) if p.strip()]
     short = sum(1 for p in parts if len(p.split()) <= 4)
     return len(parts) >= 2 and short >= 0.75 * len(parts) and not line.ends_sentence
 
