@@ -216,8 +216,10 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     units: list[str] = []
+    # Most pages hold no odd space at all: one test of the page spares one per row.
+    tidy = _tidy if any(odd in text for odd in _ODD_SPACES) else str.strip
     for block in _BLANK_LINE_RE.split(text):
-        rows = [_tidy(r) for r in block.split("\n")]
+        rows = [tidy(r) for r in block.split("\n")]
         rows = [r for r in rows if r]
         if wrapped and _is_wrapped(rows):
             units.append(" ".join(rows))

@@ -322,7 +322,6 @@ class _Page:
     story: str
     chrome: str
     prose: str
-    lower: str
     top: int
     end: int
 
@@ -342,7 +341,6 @@ def rank(
         story=_PARENS_RE.sub("", _story(lines, top, end)),
         chrome="\n".join(line.text for line in lines if line.n <= CHROME_WORDS),
         prose="\n".join(line.text for line in lines if line.n > CHROME_WORDS),
-        lower=text.lower(),
         top=top,
         end=end,
     )

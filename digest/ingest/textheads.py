@@ -301,14 +301,17 @@ def caption_shape(text: str) -> bool:
     """
     # A credit is at the line's end: searching only its tail keeps long lines cheap.
     tail_at = max(0, len(text) - CREDIT_TAIL_CHARS)
-    credit = _CREDIT_TAIL_RE.search(text, tail_at)
+    # Each pattern needs its punctuation in the tail: a find is cheaper than a failing search.
+    credit = _CREDIT_TAIL_RE.search(text, tail_at) if text.find(":", tail_at) != -1 else None
     # "Photos: Floods in Jakarta" is a gallery's headline; "… needs a new image:
     # a guide" has the word, not the capitalised marker.
     if credit is not None and credit.group(0)[0].isupper():
         return len(text[: credit.start()].split()) >= CAPTION_LEAD_WORDS
     if text.endswith(")") and _CREDIT_PARENS_RE.search(text, tail_at):
         return True
-    found = _SENTENCE_THEN_NAME_RE.search(text, tail_at)
+    # No full stop follows the one the pattern matches: only the last one can.
+    stop = text.rfind(".")
+    found = _SENTENCE_THEN_NAME_RE.match(text, stop) if stop >= tail_at else None
     if found is None or len(text[: found.start()].split()) < CAPTION_LEAD_WORDS:
         return False
     tail = [w for w in found["tail"].split() if any(c.isalpha() for c in w)]
