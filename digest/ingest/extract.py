@@ -19,7 +19,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -32,7 +31,7 @@ from digest.ingest.dates import FUTURE_TOLERANCE, find_date
 from digest.ingest.language import detect_language as detect_language
 from digest.ingest.pagedate import StatedDate, choose_date
 from digest.ingest.pagemeta import PageMeta, read_page_meta, tree_of
-from digest.ingest.sitename import tidy_name
+from digest.ingest.sitename import spelled_spans, tidy_name
 from digest.models import SourceItem
 
 # trafilatura logs an ERROR for every short feed fragment it finds no article
@@ -366,12 +365,6 @@ def _slogan_name(text: str, lower: str) -> re.Match[str] | None:
     return None
 
 
-@lru_cache(maxsize=1024)
-def _spelling_pattern(letters: str) -> re.Pattern[str]:
-    """A name's letters with an optional space between any two (compiled once per site)."""
-    return re.compile(r"[ \t]?".join(re.escape(c) for c in letters))
-
-
 def _display_name(name: str, text: str) -> str:
     """The best spelling of ``name`` that the text uses: mixed case, then spaced.
 
@@ -383,10 +376,9 @@ def _display_name(name: str, text: str) -> str:
     letters = [c for c in base.lower() if c.isalnum()]
     if not letters:
         return name
-    pattern = _spelling_pattern("".join(letters))
     lower = text.lower()
     if len(lower) == len(text):
-        variants = [text[m.start() : m.end()] for m in pattern.finditer(lower)] or [base]
+        variants = [text[a:b] for a, b in spelled_spans("".join(letters), lower)] or [base]
     else:
         variants = [base]
 

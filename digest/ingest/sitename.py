@@ -153,3 +153,36 @@ def _is_phrase(part: str) -> bool:
     words = _WORD_RE.findall(part)
     lower = sum(1 for w in words if w[0].islower() and len(w) > 3)
     return len(words) >= 3 and lower * 2 > len(words)
+
+
+def spelled_spans(letters: str, lower: str) -> list[tuple[int, int]]:
+    """Where ``lower`` spells ``letters`` with at most one space or tab between two of them.
+
+    The spans in order, not overlapping: what ``re.finditer`` of that pattern
+    finds, without compiling a pattern per site (a compile costs more than the
+    whole search). A letter is never a space, so each step has one way to go.
+    """
+    heads = letters[:2], f"{letters[:1]} {letters[1:2]}", f"{letters[:1]}\t{letters[1:2]}"
+    starts: set[int] = set()
+    for head in heads if len(letters) > 1 else heads[:1]:
+        at = lower.find(head)
+        while at != -1:
+            starts.add(at)
+            at = lower.find(head, at + 1)
+    found: list[tuple[int, int]] = []
+    end, size = 0, len(lower)
+    for at in sorted(starts):
+        if at < end:
+            continue
+        i = at + 1
+        for c in letters[1:]:
+            if i + 1 < size and lower[i] in " \t" and lower[i + 1] == c:
+                i += 2
+            elif i < size and lower[i] == c:
+                i += 1
+            else:
+                break
+        else:
+            found.append((at, i))
+            end = i
+    return found
