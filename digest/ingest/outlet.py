@@ -357,6 +357,8 @@ def rank(
 # A dateline or credit opening a paragraph ("Jakarta, CNN Indonesia -- …", "TEMPO.CO, Jakarta -"):
 # the site's name, not the story's.
 _LEAD_RE = re.compile(r"^[^.!?]{0,60}?\s(?:-{1,2}|–|—)\s")
+# The farthest a lead-in's dash can stand (the pattern's first 64 characters hold it).
+_LEAD_CHARS = 64
 
 
 def _story(lines: list[Line], top: int, end: int) -> str:
@@ -364,8 +366,16 @@ def _story(lines: list[Line], top: int, end: int) -> str:
     bylines, datelines and credits (short lines, and a paragraph's lead-in)."""
     body = (line.text for line in lines[top + 1 : end] if line.n > CHROME_WORDS)
     return "\n".join(
-        [lines[top].text if top < len(lines) else "", *(_LEAD_RE.sub("", b, count=1) for b in body)]
+        [lines[top].text if top < len(lines) else "", *(_without_lead(b) for b in body)]
     )
+
+
+def _without_lead(paragraph: str) -> str:
+    """``paragraph`` without its lead-in; most have no dash near the start, and skip the pattern."""
+    head = paragraph[:_LEAD_CHARS]
+    if "-" not in head and "–" not in head and "—" not in head:
+        return paragraph
+    return _LEAD_RE.sub("", paragraph, count=1)
 
 
 def _prior(cand: Candidate) -> float:

@@ -73,8 +73,9 @@ def host_counts(text: str, url: str | None) -> tuple[Counter[str], tuple[str, ..
     return hosts, tuple(domains)
 
 
-# A domain ending right after a dot, no space around it: where a domain token ends.
-_ENDING_RE = re.compile(rf"\.{_DOMAIN_SUFFIX}(?![\w-])", re.I)
+# A domain ending right after a dot, no space around it: where a domain token ends. The
+# lookahead turns away a sentence's full stop before the long list of suffixes is tried.
+_ENDING_RE = re.compile(rf"\.(?=\w){_DOMAIN_SUFFIX}(?![\w-])", re.I)
 _TOKEN_CHARS = frozenset("._-")
 
 

@@ -127,8 +127,8 @@ _CONTROL_RE = re.compile(
     r"\[\s*\]|\[\s{2,}\]|\[[\w .-]{1,24}\]|^[□■☐☑◯○●]\s|\(\s\)|<>|^\*\s*$",
 )
 _SEPARATOR_RE = re.compile(r"[|»›•·→/]|::")
-# Any character a separator starts with: a class search is cheaper than the alternation.
-_SEPARATOR_CHAR_RE = re.compile(r"[|»›•·→/:]")
+# Any character a separator starts with: looking each up is cheaper than the alternation.
+_SEPARATOR_CHARS = "|»›•·→/:"
 
 
 BOXES = ("□", "■", "☐", "☑", "○", "●")
@@ -149,7 +149,7 @@ def control_shape(line: Line) -> bool:
 def menu_shape(line: Line) -> bool:
     """Whether ``line`` is a run of links joined by separators (a menu, a breadcrumb)."""
     text = line.text
-    if not _SEPARATOR_CHAR_RE.search(text) or not _SEPARATOR_RE.search(text):
+    if not any(map(text.__contains__, _SEPARATOR_CHARS)) or not _SEPARATOR_RE.search(text):
         return False
     parts = [p for p in _SEPARATOR_RE.split(text) if p.strip()]
     short = sum(1 for p in parts if len(p.split()) <= 4)
