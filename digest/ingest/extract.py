@@ -318,10 +318,12 @@ def outlet_from_text(text: str) -> str | None:
     counts only with a domain, or when the text spells the name with one
     elsewhere, so "MOSCOW —" is not taken for a site).
     """
-    lower = text.lower()
-    if len(lower) != len(text):  # a rare letter that lower-cases to two: skip the slogans
-        lower = ""
-    found = _COPYRIGHT_NAME_RE.search(text[-TAIL_CHARS:]) or _slogan_name(text, lower)
+    found = _COPYRIGHT_NAME_RE.search(text[-TAIL_CHARS:])
+    if found is None:  # only the slogans read the page in lower case
+        lower = text.lower()
+        if len(lower) != len(text):  # a rare letter that lower-cases to two: skip the slogans
+            lower = ""
+        found = _slogan_name(text, lower)
     if found is None:
         found = _DATELINE_NAME_RE.search(text[:HEAD_CHARS])
         if found is not None:

@@ -89,8 +89,8 @@ def _fold(words: list[str]) -> list[str]:
 # A name of capitals and digits, or of words in capitals, inside a line of the chrome:
 # "Jobs bei TAG24", "Entra en EL PAÍS para participar". (Words glued in camel case are
 # as often menu items run together by the dump: "BaySouth".)
-MENTION_RE = re.compile(
-    r"(?<![\w.@/-])(?:[A-Z]{2,}[a-z]*\d+|[A-Z]+\d+[A-Z]*"
+MENTION_RE = re.compile(  # the lookahead turns most positions away before the lookbehind
+    r"(?=[A-ZÀ-Ý])(?<![\w.@/-])(?:[A-Z]{2,}[a-z]*\d+|[A-Z]+\d+[A-Z]*"
     r"|[A-ZÀ-Ý]{2,}(?:[ \t]+[A-ZÀ-Ý]{2,}){1,2})(?![\w.@/-])"
 )
 # Chrome lines that must print a name before it is weighed as a mention.

@@ -159,7 +159,8 @@ def _window_date(
     window = "\n".join(line.text for line in group if "://" not in line.text)
     if not window:
         return None
-    window = GLUED_TIME_RE.sub(r"\1 \2", window)
+    if ":" in window:  # a time glued to its year ("202112:30"); most windows hold no time
+        window = GLUED_TIME_RE.sub(r"\1 \2", window)
     dated = find_date_and_year(window, now=now, tz=tz)
     if dated is None and language not in ("id", "en"):
         found = any_language_date(window, language, now=now, tz=tz)
