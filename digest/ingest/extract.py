@@ -161,6 +161,9 @@ CONTINUED_WORDS = 3
 WRAP_WIDTH = (40, 100)
 WRAP_SHARE = 0.6
 _WORD_RE = re.compile(r"\w+")
+# Every ASCII character outside ``\w`` made a space: ASCII text splits into _WORD_RE's words.
+_NON_WORD_BYTES = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b) == "_"))
+_ASCII_GAPS = bytes.maketrans(_NON_WORD_BYTES, b" " * len(_NON_WORD_BYTES))
 # White space that a line's words are not separated by; a line holding any is
 # re-spaced (most lines hold none, and testing is much cheaper than re-spacing).
 _ODD_SPACES = ("  ", "\t", "\u00a0", "\u2009", "\u202f", "\u3000", "\x0b", "\x0c")
@@ -193,7 +196,11 @@ class Line:
     @property
     def words(self) -> list[str]:
         if self._words is None:
-            self._words = _WORD_RE.findall(self.text.lower())
+            lower = self.text.lower()
+            if lower.isascii():  # the same words as the pattern's, in half the time
+                self._words = lower.encode().translate(_ASCII_GAPS).decode().split()
+            else:
+                self._words = _WORD_RE.findall(lower)
         return self._words
 
     @property
