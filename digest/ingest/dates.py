@@ -70,6 +70,7 @@ DATE_RE = re.compile(
             (?:,?\s+(?P<y2>\d{{4}}))?
       | (?P<iy>\d{{4}})(?P<sep>[-/.])(?P<im>\d{{1,2}})(?P=sep)(?P<id>\d{{1,2}})
       | (?P<nd>\d{{1,2}})[/.-](?P<nm>\d{{1,2}})[/.-](?P<ny>\d{{4}})
+      | (?<=\()(?P<pd>\d{{1,2}})/(?P<pm>\d{{1,2}})(?=\))
     )
     (?!\d)
     (?:\)?\s*(?:,|T|\||-|–|pukul|jam|at)?\s*
@@ -213,7 +214,7 @@ def _score(m: re.Match[str], head: str) -> int:
     """How much a match looks like the article's own dateline."""
     # A date that gives its year beats one whose year must be guessed, whatever
     # else the latter carries ("Posted on January 5, 2011" over "Updated Wed, Jan 5").
-    score = 1 if (m["m1"] and not m["y1"]) or (m["m2"] and not m["y2"]) else 5
+    score = 1 if (m["m1"] and not m["y1"]) or (m["m2"] and not m["y2"]) or m["pd"] else 5
     if m["iy"]:
         score += 1
     if m["label"]:
@@ -271,6 +272,11 @@ def _day(m: re.Match[str], *, now: datetime, tz: ZoneInfo) -> date | None:
             return date(int(m["iy"]), int(m["im"]), int(m["id"]))
         except ValueError:
             return None
+    if m["pd"]:  # "Rabu (12/2)": day and month after a weekday, as Indonesian ledes write them
+        weekday = WEEKDAYS.get(m["wd"].lower()) if m["wd"] else None
+        if weekday is None:
+            return None
+        return _resolve_year(int(m["pm"]), int(m["pd"]), weekday, now.astimezone(tz).date())
     if m["nd"]:
         first, second = int(m["nd"]), int(m["nm"])
         if second > 12 >= first:  # month/day/year, as US sites write it

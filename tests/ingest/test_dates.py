@@ -81,6 +81,19 @@ def test_weekday_without_year_takes_the_latest_matching_year() -> None:
     assert found("Monday, November 30") == at(2020, 11, 30)
 
 
+def test_weekday_with_day_and_month_in_parentheses_takes_the_latest_matching_year() -> None:
+    # Indonesian ledes write "pada Rabu (12/2)": day/month, no year; 12 February
+    # was a Wednesday in 2025 (a Thursday in 2026).
+    lede = "Kim Jong Un mengirim pesan kepada Putin, lapor KCNA pada Rabu (12/2)."
+    assert found(lede) == at(2025, 2, 12)
+    assert found("JAKARTA - Polisi menangkap dua orang, Senin (3/11), di Bekasi.") == (
+        at(2025, 11, 3)
+    )
+    # Without its weekday, "(12/2)" is a figure or a score, not a date.
+    assert found("Skor akhir pertandingan itu (12/2) untuk tuan rumah.") is None
+    assert found("Rapat itu digelar Rabu (31/2).") is None  # no such day
+
+
 def test_date_without_year_or_weekday_takes_the_latest_year_not_after_now() -> None:
     assert found("KYIV, March 3 (Reuters) - Ukraine said") == at(2026, 3, 3)
     assert found("KYIV, December 3 (Reuters) - Ukraine said") == at(2025, 12, 3)
