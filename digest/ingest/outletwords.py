@@ -79,7 +79,10 @@ COMPANY_WORDS = frozenset(
 )
 
 # First words of a publisher's name in Romance languages: "Editora 247", "Grupo Clarín".
-COMPANY_FIRST_WORDS = frozenset("grupo groupe gruppo editora editorial ediciones éditions".split())
+# "PT" and "CV" are the forms of Indonesian companies ("PT Kompas Cyber Media").
+COMPANY_FIRST_WORDS = frozenset(
+    "grupo groupe gruppo editora editorial ediciones éditions pt cv".split()
+)
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 # A capital inside a word: controls glued by a text dump ("ReplyDelete").

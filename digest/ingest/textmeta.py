@@ -89,13 +89,13 @@ def outlet_in_text(lines: list[Line], text: str, *, start: int, head_index: int 
 # A copyright notice: "© 2023 Boston Herald", "Copyright © Neue Zürcher Zeitung AG.",
 # "© Copyright 2022 - St. Lucia Times." (the sign or word opens the line).
 _COPYRIGHT_OPEN_RE = re.compile(
-    r"^(?:[•·*-]\s*)?(?:all content\s+|derechos reservados\s+|prawa autorskie\s+)?"
+    r"^(?:[•·*-]\s*)?(?:all content\s+|derechos reservados\s+|prawa autorskie\s+|hak cipta\s+)?"
     r"(?:©|\(c\)|&copy;?|copyright\b)",
     re.I,
 )
 _COPYRIGHT_LEAD_RE = re.compile(
     r"^(?:\s|©|\(c\)|&copy;?|copyright(?:ed)?\b|all content\b|derechos reservados\b|"
-    r"prawa autorskie\b|(?:19|20)\d\d\b|[-–,:·])+",
+    r"prawa autorskie\b|hak cipta\b|(?:19|20)\d\d\b|[-–,:·])+",
     re.I,
 )
 # Where a copyright holder's name ends: a sentence, a separator, a rights notice.
@@ -104,10 +104,12 @@ _HOLDER_END_RE = re.compile(
     r"\s(?i:all rights|todos los|alle rechte|tous droits|direitos|wszelkie|hak cipta|"
     r"proudly|powered|do not)\b"
 )
+# A company's legal form written before its name: "PT" (Perseroan Terbatas), "CV".
+_LEGAL_FORM_RE = re.compile(r"^(?P<form>pt|cv)\.?\s+(?=[A-Z])", re.I)
 # Legal and corporate endings of a holder's name, dropped ("Cayman Compass Ltd").
 _LEGAL_RE = re.compile(
     r"(?:[\s,]+(?:ltd|limited|inc|llc|l\.l\.c|gmbh|ag|sa|s\.a|spa|s\.p\.a|plc|corp|corporation|"
-    r"co|company|foundation|sp\. z o\.o|s\.k\.a|bv|nv|ab|as|oy)\.?)+$",
+    r"co|company|foundation|sp\. z o\.o|s\.k\.a|bv|nv|ab|as|oy|tbk)\.?)+$",
     re.I,
 )
 # Words of a rights notice, never a name ("© RIPRODUZIONE RISERVATA").
@@ -179,6 +181,9 @@ def holder_name(notice: str) -> str | None:
     rest = _COPYRIGHT_LEAD_RE.sub("", notice.lstrip("•·*- ")).strip()
     if re.match(r"(?:by|par|von|oleh)\s", rest, re.I):
         return None  # "© 2019 by Jane Doe": an author, not a site
+    # An Indonesian company's form before its name ("PT. Kompas Media"): its full stop
+    # does not end the name, and the form stays, so the name reads as a company's.
+    rest = _LEGAL_FORM_RE.sub(lambda m: m["form"].upper() + " ", rest)
     end = _HOLDER_END_RE.search(rest)
     name = (rest[: end.start()] if end else rest).strip(" .,-–|")
     name = _LEGAL_RE.sub("", name).strip(" .,-–")

@@ -134,6 +134,19 @@ def test_the_masthead_beats_the_company_that_owns_it() -> None:
     assert _outlet(named) == "Tidewater"
 
 
+def test_an_indonesian_company_notice_is_the_owner_not_the_outlet() -> None:
+    """ "© 2025 PT Warta Kabar Nusantara" names the company (PT, Perseroan Terbatas)
+    that owns the site; the masthead is the outlet."""
+    page = (
+        "Kabar Nusa\nBeranda | Nasional | Internasional | Ekonomi\n\n"
+        "Ferry strike ends after pay deal\n\n"
+        + PROSE
+        + "Tentang Kami | Redaksi | Pedoman Media Siber\n"
+        "Copyright © 2025 PT Warta Kabar Nusantara. All rights reserved.\n"
+    )
+    assert _outlet(page) == "Kabar Nusa"
+
+
 def test_a_place_the_article_is_about_is_not_the_outlet() -> None:
     body = (
         "Portsmouth\nWeather\n\nFerry strike ends in Portsmouth after pay deal\n\n"

@@ -139,6 +139,10 @@ def test_a_full_date_beats_a_nearby_date_without_its_year() -> None:
         ("Copyright © 2019 Salon.com, LLC. Reproduction", "Salon.com"),
         ("©RIPRODUZIONE RISERVATA", None),
         ("Copyright © 2019 by Jane Doe.", None),
+        # An Indonesian company's form stays, so the name reads as a company's owner.
+        ("© 2016 - 2025 PT. Bina Media Tenggara", "PT Bina Media Tenggara"),
+        ("Hak Cipta © 2024 CV Warta Nusa. Hak cipta dilindungi", "CV Warta Nusa"),
+        ("© 2024 PT Elang Mahkota Teknologi Tbk", "PT Elang Mahkota Teknologi"),
     ],
 )
 def test_copyright_holder(notice: str, name: str | None) -> None:
