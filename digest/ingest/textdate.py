@@ -85,6 +85,14 @@ def dateline_date(
         dated = _window_date(short, now=now, tz=tz, language=language)
         if dated is None:
             continue
+        if group is above and len(short) > 1:
+            # Above the headline, the nearest dated line is the article's; a masthead's
+            # "today" stands higher ("Senin, 01 Desember …" over "Kamis, 30 Oktober …").
+            for k in range(1, len(short)):
+                nearer = _window_date(short[-k:], now=now, tz=tz, language=language)
+                if nearer is not None and nearer[1]:
+                    dated = nearer
+                    break
         # A short line under the headline whose date leaves out its year ("WASHINGTON -
         # April 27", "Wednesday") yields to a full date nearby.
         if dated[1]:

@@ -135,6 +135,18 @@ def test_the_dated_line_nearest_the_article_wins() -> None:
     assert found(lines, head=head, body=index(lines, PARAGRAPH)) == date(2023, 11, 7)
 
 
+def test_just_above_the_headline_the_nearer_date_beats_the_mastheads_today() -> None:
+    lines = page(
+        "Senin, 01 Desember 2025 – 05:22 WIB",  # the masthead's "today"
+        "Internasional",
+        "Kamis, 30 Oktober 2025 – 21:35 WIB",
+        "Korea Utara Kirim Pasukan Zeni Tambahan ke Rusia",
+        PARAGRAPH,
+    )
+    head = index(lines, "Korea Utara Kirim Pasukan Zeni Tambahan ke Rusia")
+    assert found(lines, head=head, body=index(lines, PARAGRAPH)) == date(2025, 10, 30)
+
+
 def test_far_from_the_article_only_a_time_stamped_line_is_read() -> None:
     related = [f"Other story number {n} in the list" for n in range(14)]
     body_and_list = [PARAGRAPH, *related]
