@@ -61,8 +61,14 @@ _CREDIT_MARK = (
 # "… pasado. Photo: AP", "…hour.Photograph: Getty Images": a marker and a
 # short credit close the line.
 _CREDIT_TAIL_RE = re.compile(rf"(?i:\b{_CREDIT_MARK})\s?:\s*[^:.!?]{{1,60}}$")
-# "… in Köln. (picture alliance / dpa / Oliver Berg)": an agency list in brackets.
-_CREDIT_PARENS_RE = re.compile(r"(?:\.\s*\([^()]{2,80}\)|\([^()]*[/©][^()]*\))$")
+# "… in Köln. (picture alliance / dpa / Oliver Berg)": an agency list in brackets;
+# "… in Wonsan [KCNA via Reuters]", "… (Kevin Lamarque/Reuters)": a credit in square
+# or round brackets, after a full stop or marked by "via", "/", "©" (or, in square
+# brackets, ":" as in "[File: AFP]"; in round ones it is a zone's: "(GMT+05:00)").
+_CREDIT_PARENS_RE = re.compile(
+    r"(?:\.\s*\([^()]{2,80}\)|\([^()]*(?:[/©]|\svia\s)[^()]*\)"
+    r"|\.\s*\[[^\[\]]{2,80}\]|\[[^\[\]]*(?:[/©:]|\svia\s)[^\[\]]*\])$"
+)
 # A sentence, then a name with no sentence of its own: "… 11 de febrero pasado. EFE".
 _SENTENCE_THEN_NAME_RE = re.compile(r"(?<=[^\W\d_A-Z]{2})\.\s*[-–—]?\s*(?P<tail>[^.!?]{2,50})$")
 # The longest tail a credit and its marker take (the patterns above stop at 60–85).
@@ -307,7 +313,7 @@ def caption_shape(text: str) -> bool:
     # a guide" has the word, not the capitalised marker.
     if credit is not None and credit.group(0)[0].isupper():
         return len(text[: credit.start()].split()) >= CAPTION_LEAD_WORDS
-    if text.endswith(")") and _CREDIT_PARENS_RE.search(text, tail_at):
+    if text.endswith((")", "]")) and _CREDIT_PARENS_RE.search(text, tail_at):
         return True
     # No full stop follows the one the pattern matches: only the last one can.
     stop = text.rfind(".")

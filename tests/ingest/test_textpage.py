@@ -315,6 +315,11 @@ def test_a_headline_closed_by_an_abbreviation_is_a_headline() -> None:
         ("Why the prime minister needs a new image: a short guide", False),
         ("Wie geht es weiter nach dem Brexit-Chaos? Neue Wahlen", False),
         ("Was ist in Hongkong in dieser Nacht passiert? (Video)", False),
+        ("Kim Jong Un, right, shakes hands with Sergey Lavrov [KCNA via Reuters]", True),
+        ("Soldiers march during a parade in Pyongyang [File: Ed Jones/AFP]", True),
+        ("Kim greets Putin at the airport in Pyongyang (KCNA via AP)", True),
+        ("Kim meets Putin in Vladivostok [VIDEO]", False),
+        ("26 September 2013, 10:00 (GMT+05:00)", False),
     ],
 )
 def test_caption_shape(text: str, caption: bool) -> None:
