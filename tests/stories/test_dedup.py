@@ -220,6 +220,28 @@ def test_reports_further_apart_than_the_window_stay_apart(store, extractor) -> N
     assert second.story_id != first.story_id
 
 
+def test_the_body_gives_its_names_and_not_its_other_words() -> None:
+    lede = "The team placed its running back on injured reserve.\n\nHe hurt a knee on Sunday."
+    body = (
+        "\n\nCoach Sean Payton said Reggie Bush would return next season.\n\n"
+        "Bush was the second pick of the draft, and the Saints signed a rookie from "
+        "the practice squad after a Missile Defense briefing."
+    )
+    # the lexicon's actions and objects, even capitalised, are no names
+    terms_file = ROOT / "config" / "topic.toml"
+    lexicon = {"missile": "missile", "rudal": "missile"}
+    with_lexicon = FeatureExtractor(DedupConfig(), replace(load_terms(terms_file), lexicon=lexicon))
+    article = replace(ENGLISH, title="Saints end a season", text=lede + body)
+    terms = with_lexicon.event_terms(article)
+    lede_only = with_lexicon.event_terms(replace(article, text=lede))
+    assert {"bush", "reggi", "payton", "sean", "defens"} <= terms.keys()
+    assert not {"bush", "payton"} & lede_only.keys()
+    assert not {"draft", "rooki", "squad", "pick", "missile"} & terms.keys()
+    # each mention counts: Bush twice, Payton once; names of the head still count more
+    assert terms["bush"] > terms["payton"]
+    assert terms["saint"] > terms["bush"]
+
+
 # -- cost does not grow with history (no timing: statements and rows) ------------------
 
 
