@@ -5,7 +5,9 @@ Options: ``--split`` also scores the two halves of the development topics
 key=value`` overrides a ``[dedup]`` key (repeatable), for tuning; ``--reuse
 DIR`` keeps the stores in DIR and, on later runs, re-places their items with
 the current story code instead of ingesting again (see
-:mod:`tests.stories.ecbplus`; remove DIR after changing the cleaning code).
+:mod:`tests.stories.ecbplus`; remove DIR after changing the cleaning code);
+``--orders N`` also prints the mean, lowest and highest B-cubed F1 over N
+shuffled arrival orders (placement is greedy: one order is one draw).
 
 Beside the digest's figures it prints the plain baseline of issue 12 on the
 same cleaned documents (:mod:`tests.stories.baseline`: TF-IDF cosine of
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import tempfile
 from collections.abc import Set
 from pathlib import Path
@@ -36,6 +39,13 @@ def main() -> None:
     parser.add_argument("--rendering", action="append", choices=["sameday", "realdates"])
     parser.add_argument("--reuse", type=Path, metavar="DIR")
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain baseline")
+    parser.add_argument(
+        "--orders",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also score N shuffled arrival orders (seeds 0..N-1): mean, min, max B-cubed F1",
+    )
     args = parser.parse_args()
     dedup = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
     halves: list[tuple[str, Set[int] | None]] = [("all", None)]
@@ -51,6 +61,25 @@ def main() -> None:
                     CORPUS, rendering, workdir, dedup=dedup, topics=topics, reuse=reuse
                 )
                 print(scores.line(f"{rendering:9} {LABELS[key]:16} {'digest':14}"), flush=True)
+                if args.orders:
+                    f1 = [
+                        evaluate(
+                            CORPUS,
+                            rendering,
+                            workdir,
+                            dedup=dedup,
+                            topics=topics,
+                            reuse=True,
+                            order=seed,
+                        ).bcubed_f1
+                        for seed in range(args.orders)
+                    ]
+                    print(
+                        f"{rendering:9} {LABELS[key]:16} {'digest':14}: B-cubed F1 over "
+                        f"{args.orders} orders: mean {statistics.mean(f1):.3f} "
+                        f"(lowest {min(f1):.3f}, highest {max(f1):.3f})",
+                        flush=True,
+                    )
             if args.no_baseline:
                 continue
             documents = stored_documents(base / f"{rendering}-all" / "digest.sqlite")
