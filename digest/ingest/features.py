@@ -207,6 +207,7 @@ class FeatureExtractor:
             self._lexicon[word] = canonical
         # Lexicon targets are actions and objects, never names (_body_names).
         self._actions = frozenset(self._lexicon.values())
+        self._phrase_words = frozenset(w for p in phrases for w in p.split())
 
     @property
     def params(self) -> str:
@@ -257,24 +258,42 @@ class FeatureExtractor:
             stems = list(map(self._lexicon.get, stems, stems))
         return names + stems
 
-    def _body_names(self, text: str, language: str) -> list[str]:
+    def _body_names(self, text: str, language: str) -> Counter[str]:
         """The names of the paragraphs after the lede, as the lede's terms are made.
 
         A term the body writes capitalised within a sentence (a name, after
         aliases, stemmed like any word) counts at each of its mentions there;
         the body's other words are background that reports of other events
         share, and are left out. A capitalised action or object ("Pasukan"
-        opening a clause) is no name.
+        opening a clause) is no name, nor is a word of an alias phrase
+        ("Korea" of "Korea Utara") outside it. Only the body's words spelt as
+        a name (or its stem) are mapped and stemmed: the body is several
+        times the lede.
         """
         body = "\n".join(_body(text))
-        if not body:
-            return []
-        found = {
-            self._aliases.get(n.lower(), n.lower()).replace(" ", "_") for n in _NAME.findall(body)
-        }
-        found |= set(_stemmer(language).stemWords(sorted(found)))
+        names = {n.lower() for n in _NAME.findall(body)} - self._phrase_words
+        if not names:
+            return Counter()
+        found = {self._aliases.get(n, n).replace(" ", "_") for n in names}
+        stemmer = _stemmer(language)
+        found |= set(stemmer.stemWords(sorted(found)))
         found -= self._actions
-        return [term for term in self._canonical_tokens(body, language) if term in found]
+        counts = Counter(_WORD.findall(body.lower()))  # names hold no figures
+        dropped, canonical, joined = self._dropped, self._canonical, self._joined
+        lexicon = self._lexicon.get
+        mentions: Counter[str] = Counter()
+        # Only the words spelt as a name or its stem are looked at (set
+        # intersection, in C): most of the body is never mapped or stemmed.
+        for word in sorted(counts.keys() & (found | names)):
+            token = joined.get(word, word)
+            if len(token) < 3 or token in dropped:
+                continue
+            if not (token in canonical or token.isdigit()):
+                token = stemmer.stemWord(token)
+                token = lexicon(token, token)
+            if token in found:
+                mentions[token] += counts[word]
+        return mentions
 
     def event_terms(self, article: Article) -> dict[str, float]:
         """Sublinear weights of the headline's and the lede's terms, names counting more.
