@@ -41,8 +41,12 @@ from digest.models import Article, day_number
 #    (digest.stories.dedup.IDF_POWER), names ×2, not ×3: vectors of both
 #    kinds must not mix.
 # 6: the names of the paragraphs after the lede are terms too.
-FEATURE_VERSION = 6
+# 7: the names of a report in another language than English are stemmed as
+#    English (NAMES_STEMMED_AS), not cut by its language's stemmer.
+FEATURE_VERSION = 7
 SEED = 1_000_003
+# Names are no language's words; they are stemmed as the wires' language.
+NAMES_STEMMED_AS = "en"
 EVENT_TERMS_KEPT = 40  # weighted terms stored per item for verification
 TITLE_WEIGHT = 2
 LEDE_PARAGRAPHS = 2
@@ -237,28 +241,40 @@ class FeatureExtractor:
             dated=not article.date_is_fallback,
         )
 
-    def _canonical_tokens(self, text: str, language: str) -> list[str]:
-        """Content words with aliases mapped to one name, stemmed, stop words dropped."""
+    def _canonical_tokens(
+        self, text: str, language: str, keep: frozenset[str] = frozenset()
+    ) -> list[str]:
+        """Content words with aliases mapped to one name, stemmed, stop words dropped.
+
+        Words in ``keep`` (the text's names, :meth:`_names_of`) are stemmed as
+        English words, whatever the text's language.
+        """
         lowered = normalise_numbers(text).lower()
         if self._phrase_re is not None:
             lowered = self._phrase_re.sub(lambda m: f" {self._joined[m.group(0)]} ", lowered)
         tokens = _WORD.findall(lowered)
         dropped, canonical = self._dropped, self._canonical
-        names, plain = [], []
+        names, plain, foreign = [], [], []
         joined: Callable[[str, str], str] = self._joined.get
         for token in map(joined, tokens, tokens):
             if len(token) < 3 or token in dropped:
                 continue
             if token in canonical or token.isdigit():
                 names.append(token)
+            elif token in keep:
+                foreign.append(token)
             else:
                 plain.append(token)
         stems: list[str] = _stemmer(language).stemWords(plain)
+        if foreign:
+            names += _stemmer(NAMES_STEMMED_AS).stemWords(foreign)
         if self._lexicon:
             stems = list(map(self._lexicon.get, stems, stems))
         return names + stems
 
-    def _body_names(self, text: str, language: str) -> Counter[str]:
+    def _body_names(
+        self, text: str, language: str, keep: frozenset[str] = frozenset()
+    ) -> Counter[str]:
         """The names of the paragraphs after the lede, as the lede's terms are made.
 
         A term the body writes capitalised within a sentence (a name, after
@@ -276,7 +292,8 @@ class FeatureExtractor:
             return Counter()
         found = {self._aliases.get(n, n).replace(" ", "_") for n in names}
         stemmer = _stemmer(language)
-        found |= set(stemmer.stemWords(sorted(found)))
+        found |= set(stemmer.stemWords(sorted(found - keep)))
+        found |= set(_stemmer(NAMES_STEMMED_AS).stemWords(sorted(found & keep)))
         found -= self._actions
         counts = Counter(_WORD.findall(body.lower()))  # names hold no figures
         dropped, canonical, joined = self._dropped, self._canonical, self._joined
@@ -288,12 +305,39 @@ class FeatureExtractor:
             token = joined.get(word, word)
             if len(token) < 3 or token in dropped:
                 continue
-            if not (token in canonical or token.isdigit()):
+            if token in keep:
+                token = _stemmer(NAMES_STEMMED_AS).stemWord(token)
+            elif not (token in canonical or token.isdigit()):
                 token = stemmer.stemWord(token)
                 token = lexicon(token, token)
             if token in found:
                 mentions[token] += counts[word]
         return mentions
+
+    def _names_of(self, article: Article, lede: str) -> frozenset[str]:
+        """The words the article writes capitalised within its sentences and never in
+        lower case (lower-cased, without a possessive 's): its names.
+
+        A stemmer cuts a name as if it were a word of its language: the
+        Indonesian one reads "Medvedev" as the prefix me- and "dvedev". A name
+        is no language's word, and is stemmed as English, the language of the
+        wires (``NAMES_STEMMED_AS``): then it is spelt alike in the reports of
+        every language ("Dmitry", "Beijing": "dmitri", "beij"). The headline's capitals say
+        nothing (many sites write headlines in Title Case), and a word of the
+        lexicon ("Buruh" of "Partai Buruh") keeps its mapping.
+        """
+        prose = "\n".join([lede, *_body(article.text)])
+        names = {n.lower().removesuffix("'s") for n in _NAME.findall(prose)}
+        if not names:
+            return frozenset()
+        names -= {w for w in _WORD.findall(f"{article.title}\n{prose}") if w.islower()}
+        stems = _stemmer(article.language).stemWords(sorted(names))
+        lexicon = self._lexicon
+        return frozenset(
+            n
+            for n, stem in zip(sorted(names), stems, strict=True)
+            if n not in lexicon and stem not in lexicon
+        )
 
     def event_terms(self, article: Article) -> dict[str, float]:
         """Sublinear weights of the headline's and the lede's terms, names counting more.
@@ -307,9 +351,10 @@ class FeatureExtractor:
         """
         lede = "\n".join(_lede(article.text))
         language = article.language
-        counts = Counter(self._canonical_tokens(lede, language))
-        counts.update(self._body_names(article.text, language))
-        title = self._canonical_tokens(article.title, language)
+        keep = self._names_of(article, lede) if language != NAMES_STEMMED_AS else frozenset()
+        counts = Counter(self._canonical_tokens(lede, language, keep))
+        counts.update(self._body_names(article.text, language, keep))
+        title = self._canonical_tokens(article.title, language, keep)
         for _ in range(TITLE_WEIGHT):
             counts.update(title)  # Counter.update counts in C
         head = f"{article.title}\n{lede}"
@@ -321,7 +366,8 @@ class FeatureExtractor:
         names = days | {
             self._aliases.get(n.lower(), n.lower()).replace(" ", "_") for n in _NAME.findall(head)
         }
-        names |= set(_stemmer(language).stemWords(sorted(names)))
+        names |= set(_stemmer(language).stemWords(sorted(names - keep)))
+        names |= set(_stemmer(NAMES_STEMMED_AS).stemWords(sorted(names & keep)))
         weights = {
             term: (1.0 + math.log(count)) * (NAME_WEIGHT if term in names else 1.0)
             for term, count in counts.items()

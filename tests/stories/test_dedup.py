@@ -242,6 +242,32 @@ def test_the_body_gives_its_names_and_not_its_other_words() -> None:
     assert terms["saint"] > terms["bush"]
 
 
+def test_names_of_an_indonesian_report_are_spelt_as_in_an_english_one(extractor) -> None:
+    """The Indonesian stemmer would read "Medvedev" as me- + "dvedev" and "Beijing" as
+    be- + "ijing"; names are stemmed as English, so both reports spell them alike."""
+    indonesian = _report(
+        "okezone.txt",
+        "id",
+        "Korea Utara Pamerkan Rudal Baru di Parade",
+        "Korea Utara memamerkan rudal baru dalam parade yang dihadiri Dmitry Medvedev dari "
+        "Rusia dan utusan dari Beijing.\n\nMedvedev duduk di samping Kim Jong Un.",
+        WHEN,
+    )
+    english = _report(
+        "france24.txt",
+        "en",
+        "Medvedev attends North Korea military parade",
+        "Dmitry Medvedev and an envoy from Beijing watched new missiles roll through "
+        "Pyongyang.\n\nMedvedev sat beside Kim Jong Un.",
+        WHEN,
+    )
+    names = {"medvedev", "dmitri", "beij"}
+    assert names <= extractor.event_terms(indonesian).keys()
+    assert names <= extractor.event_terms(english).keys()
+    # a word the report also writes in lower case is a word, stemmed as Indonesian
+    assert "pamer" in extractor.event_terms(indonesian)
+
+
 # -- cost does not grow with history (no timing: statements and rows) ------------------
 
 
