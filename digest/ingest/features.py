@@ -43,6 +43,8 @@ from digest.models import Article, day_number
 # 6: the names of the paragraphs after the lede are terms too.
 # 7: the names of a report in another language than English are stemmed as
 #    English (NAMES_STEMMED_AS), not cut by its language's stemmer.
+#    Lexicon roots starting with k or t also map their meN-/peN- forms
+#    ("mengirim" was "irim", no lexicon word).
 FEATURE_VERSION = 7
 SEED = 1_000_003
 # Names are no language's words; they are stemmed as the wires' language.
@@ -208,6 +210,8 @@ class FeatureExtractor:
         for word, canonical in terms.lexicon.items():
             for language in ("en", "id"):
                 self._lexicon.setdefault(_stemmer(language).stemWord(word), canonical)
+            for form in _nasal_forms(word):
+                self._lexicon.setdefault(_stemmer("id").stemWord(form), canonical)
             self._lexicon[word] = canonical
         # Lexicon targets are actions and objects, never names (_body_names).
         self._actions = frozenset(self._lexicon.values())
@@ -374,6 +378,21 @@ class FeatureExtractor:
         }
         strongest = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:EVENT_TERMS_KEPT]
         return {term: round(weight, 4) for term, weight in strongest}
+
+
+# Indonesian verbs and nouns made with meN- and peN- drop a root's first k or t
+# ("kirim": mengirim, pengiriman; "tembak": menembak), which the Snowball
+# stemmer does not restore ("irim", "embak"); p and s it restores.
+_NASAL_PREFIXES = {"k": ("meng", "peng"), "t": ("men", "pen")}
+_NASAL_ENDINGS = ("", "kan", "i", "an")
+
+
+def _nasal_forms(word: str) -> list[str]:
+    """The meN-/peN- forms of an Indonesian root that starts with k or t."""
+    prefixes = _NASAL_PREFIXES.get(word[:1])
+    if prefixes is None or " " in word or len(word) < 4:
+        return []
+    return [p + word[1:] + e for p in prefixes for e in _NASAL_ENDINGS]
 
 
 def _body(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from digest.ingest.features import (
     term_key,
 )
 from digest.ingest.sources.folder import scan_folders
-from digest.ingest.topic import load_terms
+from digest.ingest.topic import load_lexicon, load_terms
 from digest.models import Article, TopicDecision, day_number
 from digest.store import Store
 from digest.store.index import KEY_TYPE, WEIGHT_TYPE, BulkEntry
@@ -266,6 +266,28 @@ def test_names_of_an_indonesian_report_are_spelt_as_in_an_english_one(extractor)
     assert names <= extractor.event_terms(english).keys()
     # a word the report also writes in lower case is a word, stemmed as Indonesian
     assert "pamer" in extractor.event_terms(indonesian)
+
+
+@pytest.mark.parametrize(
+    ("indonesian", "english"),
+    [
+        ("Korea Utara mengirim pasukan", "North Korea sends troops"),
+        ("Pengiriman pasukan Korea Utara", "North Korea sending troops"),
+        ("Kedua negara menandatangani perjanjian", "The two countries sign a treaty"),
+        ("Polisi menangkap tersangka", "Police capture a suspect"),
+    ],
+)
+def test_a_lexicon_root_meets_its_nasal_forms(indonesian: str, english: str) -> None:
+    """meN-/peN- drop a root's k or t ("kirim": mengirim, pengiriman; "tandatangan":
+    menandatangani), which the Snowball stemmer leaves cut ("irim"): the lexicon
+    maps those forms to its word too."""
+    terms = load_terms(ROOT / "config" / "topic.toml")
+    lexicon = load_lexicon(ROOT / "config" / "lexicon.toml")
+    extractor = FeatureExtractor(DedupConfig(), replace(terms, lexicon=lexicon), TZ)
+    id_terms = extractor.event_terms(_report("a.txt", "id", indonesian, "", WHEN)).keys()
+    en_terms = extractor.event_terms(_report("b.txt", "en", english, "", WHEN)).keys()
+    actions = {"send", "sign", "capture"}
+    assert id_terms & actions == en_terms & actions != set()
 
 
 # -- cost does not grow with history (no timing: statements and rows) ------------------
