@@ -277,7 +277,7 @@ class FeatureExtractor:
         return names + stems
 
     def _body_names(
-        self, text: str, language: str, keep: frozenset[str] = frozenset()
+        self, body: str, found_names: list[str], language: str, keep: frozenset[str]
     ) -> Counter[str]:
         """The names of the paragraphs after the lede, as the lede's terms are made.
 
@@ -288,10 +288,9 @@ class FeatureExtractor:
         opening a clause) is no name, nor is a word of an alias phrase
         ("Korea" of "Korea Utara") outside it. Only the body's words spelt as
         a name (or its stem) are mapped and stemmed: the body is several
-        times the lede.
+        times the lede. ``found_names`` are the body's matches of ``_NAME``.
         """
-        body = "\n".join(_body(text))
-        names = {n.lower() for n in _NAME.findall(body)} - self._phrase_words
+        names = {n.lower() for n in found_names} - self._phrase_words
         if not names:
             return Counter()
         found = {self._aliases.get(n, n).replace(" ", "_") for n in names}
@@ -318,7 +317,7 @@ class FeatureExtractor:
                 mentions[token] += counts[word]
         return mentions
 
-    def _names_of(self, article: Article, lede: str) -> frozenset[str]:
+    def _names_of(self, article: Article, lede: str, body: str, found: list[str]) -> frozenset[str]:
         """The words the article writes capitalised within its sentences and never in
         lower case (lower-cased, without a possessive 's): its names.
 
@@ -330,11 +329,11 @@ class FeatureExtractor:
         nothing (many sites write headlines in Title Case), and a word of the
         lexicon ("Buruh" of "Partai Buruh") keeps its mapping.
         """
-        prose = "\n".join([lede, *_body(article.text)])
-        names = {n.lower().removesuffix("'s") for n in _NAME.findall(prose)}
+        names = {n.lower().removesuffix("'s") for n in (*_NAME.findall(lede), *found)}
         if not names:
             return frozenset()
-        names -= {w for w in _WORD.findall(f"{article.title}\n{prose}") if w.islower()}
+        text = f"{article.title}\n{lede}\n{body}"
+        names = {n for n in names if not _written_in_lower_case(n, text)}
         stems = _stemmer(article.language).stemWords(sorted(names))
         lexicon = self._lexicon
         return frozenset(
@@ -355,9 +354,15 @@ class FeatureExtractor:
         """
         lede = "\n".join(_lede(article.text))
         language = article.language
-        keep = self._names_of(article, lede) if language != NAMES_STEMMED_AS else frozenset()
+        body = "\n".join(_body(article.text))
+        in_body = _NAME.findall(body)
+        keep = (
+            self._names_of(article, lede, body, in_body)
+            if language != NAMES_STEMMED_AS
+            else frozenset()
+        )
         counts = Counter(self._canonical_tokens(lede, language, keep))
-        counts.update(self._body_names(article.text, language, keep))
+        counts.update(self._body_names(body, in_body, language, keep))
         title = self._canonical_tokens(article.title, language, keep)
         for _ in range(TITLE_WEIGHT):
             counts.update(title)  # Counter.update counts in C
@@ -378,6 +383,23 @@ class FeatureExtractor:
         }
         strongest = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:EVENT_TERMS_KEPT]
         return {term: round(weight, 4) for term, weight in strongest}
+
+
+def _written_in_lower_case(word: str, text: str) -> bool:
+    """Whether ``text`` holds ``word`` (lower case) as a whole word.
+
+    Searched with ``str.find``: a name is rarely in the text in lower case at
+    all, and the search then costs one pass in C.
+    """
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            return True
+        at = text.find(word, end)
+    return False
 
 
 # Indonesian verbs and nouns made with meN- and peN- drop a root's first k or t
