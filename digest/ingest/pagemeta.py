@@ -53,6 +53,8 @@ _NOT_TEXT = ("rt", "rp", "script", "style", "noscript", "svg", "button")
 # Two titles are the same headline when this share of the shorter one's words
 # (or characters, for scripts written without spaces) is in the longer one.
 AGREE_SHARE = 0.5
+# The most words a title's part has when it names the site, not a second headline.
+MAX_SITE_WORDS = 5
 # A headline has at least this many words (or characters, without spaces).
 MIN_HEADLINE_WORDS = 2
 MIN_HEADLINE_CHARS = 6
@@ -87,6 +89,8 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     keys |= {name_key(sitename or ""), host_key(url)}
     keys.discard("")
     title, h1 = _headline(tree, metas, article, keys)
+    if sitename is None and title:
+        sitename = _title_site(tree, title)
     return PageMeta(
         title=title,
         after_headline=_after(h1),
@@ -207,6 +211,27 @@ def _headline(
     if stated:
         return _consensus(stated), None
     return (_element_text(best), best) if best is not None else (None, None)
+
+
+def _title_site(tree: HtmlElement, headline: str) -> str | None:
+    """The site's name as the ``<title>`` gives it beside the headline, when the
+    page states none: "Headline | Site", "Site - Headline", "Headline - Section | Site"
+    (the part farthest from the headline)."""
+    head_title = tree.find(".//title")
+    parts = split_title(_element_text(head_title)) if head_title is not None else []
+    parts = [part for part in parts if not _DATE_PART_RE.match(part)]
+    if len(parts) < 2:
+        return None
+    at = [i for i, part in enumerate(parts) if _agreement(part, headline) >= AGREE_SHARE]
+    if not at or len(at) == len(parts):
+        return None
+    if at[0] > 0 and at[-1] < len(parts) - 1:
+        return None  # the headline between two other parts: which one names the site?
+    part = parts[-1] if at[0] == 0 else parts[0]
+    name = site_name(part, url=None)
+    if not name or len(name.split()) > MAX_SITE_WORDS or _DATE_PART_RE.match(name):
+        return None
+    return name if len(name_key(name)) >= MIN_NAME_CHARS else None
 
 
 def _after(h1: HtmlElement | None) -> str | None:

@@ -194,6 +194,28 @@ def test_site_name_loses_its_tagline_and_an_edition_name_is_not_a_site() -> None
 
 
 @pytest.mark.parametrize(
+    ("title", "site"),
+    [
+        ("Warta Timur | Rusia dan Korut Gelar Latihan Bersama", "Warta Timur"),
+        ("Rusia dan Korut Gelar Latihan Bersama - Internasional | Warta Timur", "Warta Timur"),
+        ("Rusia dan Korut Gelar Latihan Bersama | Warta Timur | 06.11.2025", "Warta Timur"),
+        ("Rusia dan Korut Gelar Latihan Bersama", None),
+        # the headline between two parts: neither is known to be the site
+        ("Internasional | Rusia dan Korut Gelar Latihan Bersama | Warta Timur", None),
+    ],
+)
+def test_without_site_metadata_the_title_beside_the_headline_names_the_site(
+    title: str, site: str | None
+) -> None:
+    meta = _meta(
+        f"""<html><head><title>{title}</title></head><body>
+        <h1>Rusia dan Korut Gelar Latihan Bersama</h1><p>Isi.</p></body></html>"""
+    )
+    assert meta.title == "Rusia dan Korut Gelar Latihan Bersama"
+    assert meta.sitename == site
+
+
+@pytest.mark.parametrize(
     ("title", "expected"),
     [
         ("Headline of the day | Example News", "Headline of the day"),
