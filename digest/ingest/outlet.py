@@ -74,6 +74,8 @@ MIN_SCORE = 2.2
 # The separators of a menu written on one line.
 _MENU_SEP_RE = re.compile(r"\s[|•»·]\s")
 _BY_RE = re.compile(r"\b(?:by|von|por|par|oleh)\s+$", re.I)
+# A line that opens as a byline names its author ("By Ji Da-gyum", "Oleh Ani").
+_BYLINE_RE = re.compile(r"(?:by|von|por|par|oleh)\s", re.I)
 # A word shaped like a brand, not a dictionary word: "PhillyVoice", "TAG24", "ABC13".
 _BRAND_RE = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
@@ -165,6 +167,8 @@ def candidates(
         if kind != "line":  # "Copyright 2020 Harper's Magazine", "Neue Zürcher Zeitung AG"
             name = tidy_name(NOTICE_RE.sub("", name))
         if GLUED_BY_RE.match(name) or (" " not in name and is_platform(name)):
+            return
+        if kind == "line" and _BYLINE_RE.match(name):  # "By Ji Da-gyum": an author
             return
         if not name_shaped(name, lower_ok=kind == "logo"):
             return

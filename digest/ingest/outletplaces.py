@@ -20,9 +20,10 @@ NAME_CHARS = 40
 
 # Leading marks of list items and form controls in a text dump.
 MARKS_RE = re.compile(r"^(?:[\s•□■☐☑☆★○●◦▪▫*·>»›+–—-]|\d{1,2}\.\s)+")
-# A photo credit's tail: "(Matt Stone/Boston Herald)", "(Foto Prensa Libre: Esbin García)".
+# A photo credit's tail: "(Matt Stone/Boston Herald)", "(Foto Prensa Libre: Esbin García)";
+# not a wire's "(AP Photo/Matt Rourke)", whose tail is its photographer.
 CREDIT_RE = re.compile(
-    r"\([^()\n]{2,60}/\s*(?P<tail>[^()\n/]{2,40})\)"
+    r"\((?![^()/\n]*\b(?:photo|foto)\s*/)[^()\n]{2,60}/\s*(?P<tail>[^()\n/]{2,40})\)"
     r"|\((?:foto|photo|fotografía|bild|imagen)\s+(?P<lead>[^():\n]{2,40}):[^()\n]{2,60}\)",
     re.I,
 )

@@ -69,6 +69,12 @@ _CREDIT_PARENS_RE = re.compile(
     r"(?:\.\s*\([^()]{2,80}\)|\([^()]*(?:[/©]|\svia\s)[^()]*\)"
     r"|\.\s*\[[^\[\]]{2,80}\]|\[[^\[\]]*(?:[/©:]|\svia\s)[^\[\]]*\])$"
 )
+# "… Choe Son-hui (Yonhap)": a news or photo agency alone in brackets closes a caption
+# (agencies are a small, stable set; a headline ends in a tag such as "(Video)").
+_AGENCY_CREDIT_RE = re.compile(
+    r"\((?:AP|AFP|Reuters|Yonhap|KCNA|KNS|EPA|Getty Images|ANTARA(?: FOTO)?|Xinhua|TASS|"
+    r"Sputnik|RIA Novosti|Kyodo|dpa|Bloomberg|Anadolu|EFE|Bernama|Shutterstock|iStock)\)$"
+)
 # A sentence, then a name with no sentence of its own: "… 11 de febrero pasado. EFE".
 _SENTENCE_THEN_NAME_RE = re.compile(r"(?<=[^\W\d_A-Z]{2})\.\s*[-–—]?\s*(?P<tail>[^.!?]{2,50})$")
 # The longest tail a credit and its marker take (the patterns above stop at 60–85).
@@ -315,6 +321,10 @@ def caption_shape(text: str) -> bool:
         return len(text[: credit.start()].split()) >= CAPTION_LEAD_WORDS
     if text.endswith((")", "]")) and _CREDIT_PARENS_RE.search(text, tail_at):
         return True
+    if text.endswith(")"):
+        agency = _AGENCY_CREDIT_RE.search(text, tail_at)
+        if agency is not None and len(text[: agency.start()].split()) >= CAPTION_LEAD_WORDS:
+            return True
     # No full stop follows the one the pattern matches: only the last one can.
     stop = text.rfind(".")
     found = _SENTENCE_THEN_NAME_RE.match(text, stop) if stop >= tail_at else None

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from digest.ingest.clean import clean
+from digest.ingest.extract import split_lines
+from digest.ingest.outlet import candidates
+from digest.ingest.outletplaces import CREDIT_RE
 from digest.ingest.sitehosts import host_counts, spelled_in, spells
 from digest.models import SourceItem
 
@@ -132,6 +135,31 @@ def test_the_masthead_beats_the_company_that_owns_it() -> None:
         "© Tidewater Media Group Limited 2024\n"
     )
     assert _outlet(named) == "Tidewater"
+
+
+def test_a_byline_line_is_its_authors_not_the_outlet() -> None:
+    page = (
+        "The Harbour Gazette\nSearch\n\nFerry strike ends after pay deal\nBy Ji Da-gyum\n"
+        "Published : Oct. 27, 2025 - 15:12\n\n" + PROSE + "By Ji Da-gyum (jdg@example.com)\n"
+    )
+    lines = split_lines(page)
+    found = candidates(lines, page, start=6, end=len(lines) - 1)
+    assert not [c for c in found.values() if "Ji Da-gyum" in c.name]
+    assert "the harbour gazette" in found
+
+
+@pytest.mark.parametrize(
+    ("credit", "name"),
+    [
+        ("(Matt Stone/Boston Herald)", "Boston Herald"),
+        ("(AP Photo/Matt Rourke)", None),  # a wire's photographer, not a site
+    ],
+)
+def test_a_photo_credit_names_the_site_after_its_photographer(
+    credit: str, name: str | None
+) -> None:
+    m = CREDIT_RE.search(f"The mayor speaks to reporters. {credit}")
+    assert (m["tail"] or m["lead"] if m else None) == name
 
 
 def test_an_indonesian_company_notice_is_the_owner_not_the_outlet() -> None:

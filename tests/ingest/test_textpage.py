@@ -319,6 +319,8 @@ def test_a_headline_closed_by_an_abbreviation_is_a_headline() -> None:
         ("Soldiers march during a parade in Pyongyang [File: Ed Jones/AFP]", True),
         ("Kim greets Putin at the airport in Pyongyang (KCNA via AP)", True),
         ("Kim meets Putin in Vladivostok [VIDEO]", False),
+        ("North Korean Foreign Minister Choe Son-hui arrives (Yonhap)", True),
+        ("Kim and Putin sign the pact in Pyongyang (Video)", False),
         ("26 September 2013, 10:00 (GMT+05:00)", False),
     ],
 )
