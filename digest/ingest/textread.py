@@ -91,13 +91,15 @@ def read_text(
     for i in notices:
         prose[i] = False
 
-    url = item.url or front.url or textmeta.page_url(lines, body)
+    # Front matter's "source:" may be the page's address rather than its site's name.
+    source_url = front.source if front.source and "://" in front.source else None
+    url = item.url or front.url or source_url or textmeta.page_url(lines, body)
     text = body
     logo = textmeta.logo_outlet(lines)
     holder = textmeta.copyright_outlet(lines, text)
     slogan = textmeta.plausible_name(outlet_from_text(text))
     named = logo or holder or slogan
-    outlet = item.outlet or front.source or ""
+    outlet = item.outlet or (None if source_url else front.source) or ""
     site = site_of(item, outlet=outlet or named or "", url=url, host=textmeta.host_of(url))
     keys = template_keys(lines, prose)
     known = templates.known(site, keys, counted_as(item)) if site and keys else set()

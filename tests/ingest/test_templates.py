@@ -172,3 +172,19 @@ def test_front_matter_and_markdown(tmp_path: Path) -> None:
     assert found.published_from == "front-matter"
     assert "title:" not in found.text and "[Kremlin]" not in found.text
     assert "kata Kremlin dalam" in found.text
+
+
+def test_front_matter_source_given_as_an_address_is_the_link_and_its_host(tmp_path: Path) -> None:
+    page = tmp_path / "tirto.md"
+    page.write_text(
+        '---\ntitle: "Mengapa Korea Utara Mengirim Pekerja ke Rusia?"\ndate: 17 Juni 2025\n'
+        "source: https://tirto.example/mengapa-korea-utara-mengirim-pekerja-abcd\n---\n\n"
+        "Pengiriman ribuan pekerja Korea Utara ke Rusia menjadi sorotan setelah Sergei Shoigu "
+        "mengumumkan kesepakatan itu di Pyongyang pada hari Selasa.\n",
+        encoding="utf-8",
+    )
+    config = load_config(write_config(tmp_path, seeds=False))
+    found = next(Inspector(config, now=datetime(2026, 1, 1, tzinfo=UTC)).paths([page]))
+    assert found.outlet == "tirto.example"
+    assert found.url == "https://tirto.example/mengapa-korea-utara-mengirim-pekerja-abcd"
+    assert (found.published or "")[:10] == "2025-06-17"
