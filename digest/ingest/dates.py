@@ -92,6 +92,7 @@ _DIGITS_RE = re.compile(r"\d{1,4}")
 _DIGIT_RE = re.compile(r"\d")
 _WORD_START_RE = re.compile(r"\b\w")
 _MONTH_PREFIXES = frozenset(name[:3] for name in _MONTH.split("|"))
+_ORDINALS = frozenset(("st", "nd", "rd", "th"))
 # How far before its first digit a date's label, weekday and month may start.
 _LOOKBACK = 48
 
@@ -167,7 +168,10 @@ def _near_month_or_separator(text: str, start: int, end: int) -> bool:
     if after[:1] in ("/", ".", "-") and after[1:2].isdigit():
         return True
     if end - start <= 2:
-        following = after.lstrip(" -")[:3].lower()
+        following = after.lstrip(" -")[:9].lower()
+        if following[:2] in _ORDINALS:  # "18th June 2025", "1st of May"
+            following = following[2:].lstrip(" -").removeprefix("of ")
+        following = following[:3]
         if following in _MONTH_PREFIXES:
             return True
         before = text[max(0, start - 14) : start].rstrip(" .,").split()

@@ -81,6 +81,11 @@ def test_weekday_without_year_takes_the_latest_matching_year() -> None:
     assert found("Monday, November 30") == at(2020, 11, 30)
 
 
+def test_an_ordinal_day_is_read() -> None:
+    assert found("18th June 2025 11:05 WIB") == at(2025, 6, 18, 11, 5)
+    assert found("Published on the 1st of May 2023") == at(2023, 5, 1)
+
+
 def test_weekday_with_day_and_month_in_parentheses_takes_the_latest_matching_year() -> None:
     # Indonesian ledes write "pada Rabu (12/2)": day/month, no year; 12 February
     # was a Wednesday in 2025 (a Thursday in 2026).
