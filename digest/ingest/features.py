@@ -26,10 +26,16 @@ from functools import lru_cache
 from operator import eq
 
 import justext
-import Stemmer
 from rensa import RMinHash
 
 from digest.config import DedupConfig
+from digest.ingest.eventwords import (
+    CALENDAR_WORDS,
+    mentioned_days,
+    nasal_forms,
+    stemmer_for,
+    written_in_lower_case,
+)
 from digest.ingest.topic import Terms
 from digest.models import Article, day_number
 
@@ -79,9 +85,6 @@ _GROUPED_NUMBER = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{3})+(?![.,]?\d)")
 _SEPARATORS = re.compile(r"[.,]")
 # A capitalised word that does not open the text or a sentence.
 _NAME = re.compile(r"([A-Z](?<!\w[A-Z])(?<![.!?]\s[A-Z])(?<!^[A-Z])[a-z]+(?:[-'][A-Za-z]+)?)")
-_YEAR = re.compile(r"\d{4}(?<!\d\d{4})(?!\d)")
-# How far before its year a mentioned date may start ("28 September, 2025").
-_DATE_REACH = 24
 
 
 @lru_cache(maxsize=1)
@@ -209,9 +212,9 @@ class FeatureExtractor:
         self._lexicon: dict[str, str] = {}
         for word, canonical in terms.lexicon.items():
             for language in ("en", "id"):
-                self._lexicon.setdefault(_stemmer(language).stemWord(word), canonical)
-            for form in _nasal_forms(word):
-                self._lexicon.setdefault(_stemmer("id").stemWord(form), canonical)
+                self._lexicon.setdefault(stemmer_for(language).stemWord(word), canonical)
+            for form in nasal_forms(word):
+                self._lexicon.setdefault(stemmer_for("id").stemWord(form), canonical)
             self._lexicon[word] = canonical
         # Lexicon targets are actions and objects, never names (_body_names).
         self._actions = frozenset(self._lexicon.values())
@@ -269,9 +272,9 @@ class FeatureExtractor:
                 foreign.append(token)
             else:
                 plain.append(token)
-        stems: list[str] = _stemmer(language).stemWords(plain)
+        stems: list[str] = stemmer_for(language).stemWords(plain)
         if foreign:
-            names += _stemmer(NAMES_STEMMED_AS).stemWords(foreign)
+            names += stemmer_for(NAMES_STEMMED_AS).stemWords(foreign)
         if self._lexicon:
             stems = list(map(self._lexicon.get, stems, stems))
         return names + stems
@@ -294,9 +297,9 @@ class FeatureExtractor:
         if not names:
             return Counter()
         found = {self._aliases.get(n, n).replace(" ", "_") for n in names}
-        stemmer = _stemmer(language)
+        stemmer = stemmer_for(language)
         found |= set(stemmer.stemWords(sorted(found - keep)))
-        found |= set(_stemmer(NAMES_STEMMED_AS).stemWords(sorted(found & keep)))
+        found |= set(stemmer_for(NAMES_STEMMED_AS).stemWords(sorted(found & keep)))
         found -= self._actions
         counts = Counter(_WORD.findall(body.lower()))  # names hold no figures
         dropped, canonical, joined = self._dropped, self._canonical, self._joined
@@ -309,7 +312,7 @@ class FeatureExtractor:
             if len(token) < 3 or token in dropped:
                 continue
             if token in keep:
-                token = _stemmer(NAMES_STEMMED_AS).stemWord(token)
+                token = stemmer_for(NAMES_STEMMED_AS).stemWord(token)
             elif not (token in canonical or token.isdigit()):
                 token = stemmer.stemWord(token)
                 token = lexicon(token, token)
@@ -333,8 +336,8 @@ class FeatureExtractor:
         if not names:
             return frozenset()
         text = f"{article.title}\n{lede}\n{body}"
-        names = {n for n in names if not _written_in_lower_case(n, text)}
-        stems = _stemmer(article.language).stemWords(sorted(names))
+        names = {n for n in names if not written_in_lower_case(n, text)}
+        stems = stemmer_for(article.language).stemWords(sorted(names))
         lexicon = self._lexicon
         return frozenset(
             n
@@ -375,46 +378,14 @@ class FeatureExtractor:
         names = days | {
             self._aliases.get(n.lower(), n.lower()).replace(" ", "_") for n in _NAME.findall(head)
         }
-        names |= set(_stemmer(language).stemWords(sorted(names - keep)))
-        names |= set(_stemmer(NAMES_STEMMED_AS).stemWords(sorted(names & keep)))
+        names |= set(stemmer_for(language).stemWords(sorted(names - keep)))
+        names |= set(stemmer_for(NAMES_STEMMED_AS).stemWords(sorted(names & keep)))
         weights = {
             term: (1.0 + math.log(count)) * (NAME_WEIGHT if term in names else 1.0)
             for term, count in counts.items()
         }
         strongest = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:EVENT_TERMS_KEPT]
         return {term: round(weight, 4) for term, weight in strongest}
-
-
-def _written_in_lower_case(word: str, text: str) -> bool:
-    """Whether ``text`` holds ``word`` (lower case) as a whole word.
-
-    Searched with ``str.find``: a name is rarely in the text in lower case at
-    all, and the search then costs one pass in C.
-    """
-    at = text.find(word)
-    while at != -1:
-        end = at + len(word)
-        if (at == 0 or not text[at - 1].isalnum()) and (
-            end == len(text) or not text[end].isalnum()
-        ):
-            return True
-        at = text.find(word, end)
-    return False
-
-
-# Indonesian verbs and nouns made with meN- and peN- drop a root's first k or t
-# ("kirim": mengirim, pengiriman; "tembak": menembak), which the Snowball
-# stemmer does not restore ("irim", "embak"); p and s it restores.
-_NASAL_PREFIXES = {"k": ("meng", "peng"), "t": ("men", "pen")}
-_NASAL_ENDINGS = ("", "kan", "i", "an")
-
-
-def _nasal_forms(word: str) -> list[str]:
-    """The meN-/peN- forms of an Indonesian root that starts with k or t."""
-    prefixes = _NASAL_PREFIXES.get(word[:1])
-    if prefixes is None or " " in word or len(word) < 4:
-        return []
-    return [p + word[1:] + e for p in prefixes for e in _NASAL_ENDINGS]
 
 
 def _body(text: str) -> list[str]:
@@ -429,61 +400,3 @@ def _lede(text: str) -> list[str]:
     if len(lede) < LEDE_PARAGRAPHS:
         lede = [p for p in text.split("\n\n") if p.strip()]
     return lede[:LEDE_PARAGRAPHS]
-
-
-# Weekday and month names say nothing that the date terms do not say better.
-CALENDAR_WORDS = frozenset(
-    (
-        "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "monday", "tuesday",
-        "wednesday", "thursday", "friday", "saturday", "sunday", "januari", "februari", "maret",
-        "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember",
-        "january", "february", "march", "may", "june", "july", "august", "october", "december",
-        "",
-    )
-)  # fmt: skip
-_MONTHS = {
-    "jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6,
-    "jul": 7, "agu": 8, "agt": 8, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11,
-    "nop": 11, "des": 12, "dec": 12,
-}  # fmt: skip
-_MENTIONED_DAY = re.compile(
-    r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
-    r"|(?<!\d)(\d{1,2})\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})(?!\d)"
-    r"|\b([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)",
-    re.IGNORECASE,
-)
-
-
-def mentioned_days(text: str) -> set[str]:
-    """Full dates (with a year) that a text mentions, as ISO days, in either language.
-
-    Every form ends in a four-digit year, so the full pattern is only tried
-    just before each year.
-    """
-    found = set()
-    done = 0
-    for year in _YEAR.finditer(text):
-        end = year.end()
-        start = max(done, text.rfind("\n", 0, year.start()) + 1, year.start() - _DATE_REACH)
-        for m in _MENTIONED_DAY.finditer(text, start, end):
-            if m.end() != end:
-                continue
-            done = end
-            if m.group(1):
-                day, month = int(m.group(1)), int(m.group(2))
-            elif m.group(4):
-                day, month = int(m.group(4)), _MONTHS.get(m.group(5).lower(), 0)
-            else:
-                day, month = int(m.group(8)), _MONTHS.get(m.group(7).lower(), 0)
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                found.add(f"{int(year.group()):04d}-{month:02d}-{day:02d}")
-            break
-    return found
-
-
-@lru_cache(maxsize=4)
-def _stemmer(language: str) -> Stemmer.Stemmer:
-    """Snowball stemmers (PyStemmer, C): 'pasukannya' and 'pasukan' are one term."""
-    stemmer = Stemmer.Stemmer("english" if language == "en" else "indonesian")
-    stemmer.maxCacheSize = 100_000
-    return stemmer

@@ -43,13 +43,13 @@ from datetime import datetime
 from itertools import repeat
 from operator import mul
 
+from digest.ingest.eventwords import mentioned_days
 from digest.ingest.features import (
     FEATURE_VERSION,
     SEED,
     FeatureExtractor,
     Features,
     band_keys,
-    mentioned_days,
     normalise_numbers,
     shingle_words,
     shingles,
