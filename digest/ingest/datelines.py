@@ -24,7 +24,13 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from digest.ingest.dates import FUTURE_TOLERANCE, MIN_YEAR, find_date_and_year, strip_dates
+from digest.ingest.dates import (
+    FUTURE_TOLERANCE,
+    MIN_YEAR,
+    find_date_and_year,
+    strip_dates,
+    without_changes,
+)
 from digest.ingest.extract import Line
 
 # A dated line has at most this many words, and at most this many words
@@ -59,18 +65,28 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 def line_date(
-    line: Line, language: str, *, timed: bool = False, now: datetime, tz: ZoneInfo
+    line: Line,
+    language: str,
+    *,
+    timed: bool = False,
+    changes: bool = True,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> datetime | None:
     """The date of a dated line (see the module's docstring), or None.
 
     The date must give its year: a day and month alone on a line ("Kultur |
-    19.10.") are as often a list's entries as a dateline.
+    19.10.") are as often a list's entries as a dateline. With ``changes``
+    false, a date labelled as a later change ("Diperbarui 13 Jul 2025") is
+    not read.
     """
     if line.n > DATED_LINE_WORDS or not _DIGIT_RE.search(line.text):
         return None
     if timed and not _CLOCK_RE.search(line.text):
         return None
     text = _GLUED_WORD_RE.sub(" ", GLUED_TIME_RE.sub(r"\1 \2", line.text))
+    if not changes:
+        text = without_changes(text)
     dated = find_date_and_year(text, now=now, tz=tz)
     found: datetime | None = None
     rest = text

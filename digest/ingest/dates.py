@@ -56,6 +56,30 @@ _LABEL = (
     r"tanggal|tgl|diterbitkan|dipublikasikan|diposting|terbit|diperbarui|"
     r"published|posted|updated|date|dated"
 )
+# A later change's label and what follows it, up to a separator, the end of the line,
+# or a publication label after it: "Diperbarui 13 Jul 2025, 08:30 WIB",
+# "Updated21:22, 6 OCT 2020", "Actualizado el 4 de mayo", "Editiert am 19. Oktober".
+_CHANGE = (
+    r"updated?|last\s+updated|modified|last\s+modified|edited|diperbarui|diperbaharui|"
+    r"diupdate|pembaruan|actualizado|actualizada|actualizaci[oó]n|aktualisiert|editiert|"
+    r"ge[äa]ndert|mis\s+[àa]\s+jour|modifi[ée]|aggiornato|aggiornamento|atualizado|"
+    r"atualiza[çc][ãa]o|обновлено|изменено|更新"
+)
+_PUBLISHED = (
+    r"published|posted|diterbitkan|dipublikasikan|diposting|terbit|publicado|publicada|"
+    r"veröffentlicht|publié|pubblicato|опубликовано"
+)
+CHANGE_RE = re.compile(
+    rf"(?<![^\W\d_])(?:{_CHANGE})(?![^\W\d_])[^|•·\n]*?"
+    rf"(?=(?<![^\W\d_])(?:{_PUBLISHED})(?![^\W\d_])|[|•·\n]|$)",
+    re.IGNORECASE,
+)
+# Cheap test before the pattern above: most heads hold no change label.
+_CHANGE_SIGN_RE = re.compile(
+    r"updat|modifi|edit|perbar|perbahar|actuali|aktuali|geänd|geand|jour|aggiorn|atualiza|"
+    r"обновл|измен|更新",
+    re.IGNORECASE,
+)
 # Indonesian zone names and other suffixes a dateline's time may carry.
 TZ_OFFSETS = {"wib": 7, "wita": 8, "wit": 9, "utc": 0, "gmt": 0, "z": 0}
 
@@ -115,9 +139,38 @@ def find_date(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
     return found[0] if found is not None else None
 
 
-def find_date_and_year(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[datetime, bool] | None:
-    """:func:`find_date`, and whether the text wrote the date's year (else it was guessed)."""
+def find_date_and_year(
+    text: str, *, now: datetime, tz: ZoneInfo, changes: bool = True
+) -> tuple[datetime, bool] | None:
+    """:func:`find_date`, and whether the text wrote the date's year (else it was guessed).
+
+    A date labelled as a later change ("Diperbarui 13 Jul 2025", "Updated:
+    15 Aug 2025") counts only when the head gives no other date, and with
+    ``changes`` false not at all.
+    """
     head, weak_end = _head(text)
+    first = without_changes(head)
+    found = _best_date(first, weak_end, now=now, tz=tz)
+    if found is None and changes and first is not head:
+        found = _best_date(head, weak_end, now=now, tz=tz)
+    return found
+
+
+def without_changes(text: str) -> str:
+    """``text`` with each date labelled as a later change blanked out (same length).
+
+    A page that shows when it was published and when it was last changed
+    ("Diterbitkan 12 Jul 2025 | Diperbarui 13 Jul 2025", "Published … Updated …",
+    in either order) is dated by its first publication.
+    """
+    if not _CHANGE_SIGN_RE.search(text):
+        return text
+    return CHANGE_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _best_date(
+    head: str, weak_end: int, *, now: datetime, tz: ZoneInfo
+) -> tuple[datetime, bool] | None:
     candidates = [
         _Candidate(_score(m, head), m.start(), m)
         for m in _date_matches(head)

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 from digest.ingest.datelines import GLUED_TIME_RE, any_language_date, line_date
-from digest.ingest.dates import find_date_and_year
+from digest.ingest.dates import find_date_and_year, without_changes
 from digest.ingest.extract import Line
 from digest.ingest.textheads import caption_shape
 
@@ -149,13 +149,19 @@ def nearest_dated_line(
         near = min(abs(i - head), abs(i - body))
         return 2 * near if i < top else near
 
-    for i in sorted((i for i in zone if i < len(lines)), key=lambda i: (distance(i), i)):
-        line = lines[i]
-        if i == head or "://" in line.text:
-            continue
-        found = line_date(line, language, timed=timed, now=now, tz=tz)
-        if found is not None:
-            return found
+    order = sorted((i for i in zone if i < len(lines)), key=lambda i: (distance(i), i))
+    # A line dated as a later change ("Diperbarui 13 Jul 2025") stands nearer the
+    # headline as often as the first publication's: it counts when no other does.
+    for changes in (False, True):
+        for i in order:
+            line = lines[i]
+            if i == head or "://" in line.text:
+                continue
+            if changes and without_changes(line.text) is line.text:
+                continue  # read in the first pass
+            found = line_date(line, language, timed=timed, changes=changes, now=now, tz=tz)
+            if found is not None:
+                return found
     return None
 
 

@@ -135,6 +135,28 @@ def test_the_dated_line_nearest_the_article_wins() -> None:
     assert found(lines, head=head, body=index(lines, PARAGRAPH)) == date(2023, 11, 7)
 
 
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ("Diperbarui 13 Jul 2025, 08:30 WIB", "Diterbitkan 12 Jul 2025, 15:10 WIB"),
+        ("Diterbitkan 12 Jul 2025, 15:10 WIB", "Diperbarui 13 Jul 2025, 08:30 WIB"),
+        ("Updated: July 13, 2025 8:30 AM | Published: July 12, 2025 3:10 PM",),
+        ("Published 12 July 2025 15:10 · Updated 13 July 2025 08:30",),
+    ],
+)
+def test_the_first_publication_beats_a_later_change(stamps: tuple[str, ...]) -> None:
+    """Whichever stands nearer the headline, the page is dated by its first publication."""
+    lines = page("Korea Utara Kirim Pasukan ke Rusia", *stamps, PARAGRAPH)
+    assert found(lines, head=0, body=index(lines, PARAGRAPH)) == date(2025, 7, 12)
+
+
+def test_a_change_alone_dates_the_page() -> None:
+    lines = page(
+        "Korea Utara Kirim Pasukan ke Rusia", "Diperbarui 13 Jul 2025, 08:30 WIB", PARAGRAPH
+    )
+    assert found(lines, head=0, body=index(lines, PARAGRAPH)) == date(2025, 7, 13)
+
+
 def test_just_above_the_headline_the_nearer_date_beats_the_mastheads_today() -> None:
     lines = page(
         "Senin, 01 Desember 2025 – 05:22 WIB",  # the masthead's "today"
