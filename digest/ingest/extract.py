@@ -172,6 +172,7 @@ _BULLETS = "•·▪►»◦●■-*–"
 _BULLET_RE = re.compile(rf"^(?:[{re.escape(_BULLETS)}]\s+)+")
 _DECORATIONS = ("*", "#", "=", "~", "_")
 _DECORATION_RE = re.compile(r"\s*[*#=~_]{3,}$")
+_HEADING_MARK_RE = re.compile(r"^#{1,6}[ \t]+(?=\S)")
 
 
 class Line:
@@ -249,6 +250,8 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
             stripped = _BULLET_RE.sub("", unit)
             bulleted = stripped != unit
             unit = stripped
+        elif unit[0] == "#":  # a Markdown heading in a page saved as text
+            unit = _HEADING_MARK_RE.sub("", unit)
         if unit.endswith(_DECORATIONS):
             unit = _DECORATION_RE.sub("", unit)
         if unit:
@@ -437,7 +440,7 @@ def publication_date(
         if page.after_headline:
             shown = find_date(f"{page.title or ''}\n{page.after_headline}", now=now, tz=tz)
             if shown is not None:
-                return shown, "dateline"
+                return _zoned(shown, page.stated), "dateline"
         library = _iso_date(page.date, tz) if page.date else None
         found = choose_date(page.stated, dateline=dateline, library=library)
         if found is not None and found.tzinfo is None:
@@ -447,6 +450,19 @@ def publication_date(
     if dateline is not None:
         return dateline, "dateline"
     return item.modified, "file-time"
+
+
+def _zoned(shown: datetime, stated: StatedDate | None) -> datetime:
+    """The dateline's time with the zone the markup states for the same wall-clock time.
+
+    A page shows "14 Aug 2025 02:20PM" and states "2025-08-14T14:20:00+08:00":
+    the shown time is read in the configured zone, the stated one is the instant.
+    """
+    if stated is None:
+        return shown
+    value = stated.value
+    same = value.replace(tzinfo=None, second=0, microsecond=0) == shown.replace(tzinfo=None)
+    return value if same and value.tzinfo is not None else shown
 
 
 def _iso_date(value: str, tz: ZoneInfo) -> datetime | None:

@@ -131,6 +131,11 @@ _SEPARATOR_RE = re.compile(r"[|»›•·→/]|::")
 _SEPARATOR_CHARS = "|»›•·→/:"
 
 
+# A line opening with a hashtag and holding this many is a list of topic tags;
+# a headline may carry one ("Why #MeToo matters").
+HASHTAGS = 3
+_HASHTAG_RE = re.compile(r"(?:^|\s)#[^\W_]")
+
 BOXES = ("□", "■", "☐", "☑", "○", "●")
 
 
@@ -149,6 +154,8 @@ def control_shape(line: Line) -> bool:
 def menu_shape(line: Line) -> bool:
     """Whether ``line`` is a run of links joined by separators (a menu, a breadcrumb)."""
     text = line.text
+    if text.startswith("#") and len(_HASHTAG_RE.findall(text)) >= HASHTAGS:
+        return True  # "#Kim Jong Un #Lavrov #Wonsan #Harga BBM": a row of topic tags
     if not any(map(text.__contains__, _SEPARATOR_CHARS)) or not _SEPARATOR_RE.search(text):
         return False
     parts = [p for p in _SEPARATOR_RE.split(text) if p.strip()]

@@ -40,6 +40,7 @@ from digest.ingest.clean import clean
 from digest.ingest.pagemeta import read_page_meta, strip_site, tree_of
 from digest.ingest.sitename import name_key, split_title
 from digest.ingest.sources.folder import scan_folders
+from digest.models import Article, SourceItem
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 PAGES = SHARED / "article-pages"
@@ -229,7 +230,6 @@ def test_strip_site(title: str, expected: str) -> None:
 
 
 def test_a_page_names_no_outlet_and_no_file_name_stands_in() -> None:
-    from digest.models import SourceItem
 
     item = SourceItem(
         source="folder/108_465e.html",
@@ -246,19 +246,74 @@ def test_a_page_names_no_outlet_and_no_file_name_stands_in() -> None:
     assert article.date_is_fallback and article.published_from == "file-time"
 
 
-def test_the_dateline_under_the_headline_comes_first() -> None:
-    from digest.models import SourceItem
-
+def _cleaned_page(head: str, above_article: str) -> Article:
+    """A page with the given head and lines between its h1 and its article, cleaned."""
     body = (
-        '<html><head><meta name="date" content="2025-06-20T08:00:00+07:00"></head><body>'
-        "<h1>Putin terima Kim di Kremlin</h1><p>Selasa, 17 Juni 2025 09:30 WIB</p><article><p>"
+        f"<html><head>{head}</head><body><h1>Putin terima Kim di Kremlin</h1>{above_article}"
+        "<article><p>"
         + "Presiden Rusia menerima pemimpin Korea Utara di Moskow pada hari Selasa. " * 6
         + "</p></article></body></html>"
     )
     item = SourceItem(
         source="x.html", kind="file", body=body, is_html=True, fingerprint="x", modified=NOW
     )
-    article = clean(item, now=NOW, tz=ZoneInfo("Asia/Jakarta"))
+    return clean(item, now=NOW, tz=ZoneInfo("Asia/Jakarta"))
+
+
+def test_the_dateline_under_the_headline_comes_first() -> None:
+    article = _cleaned_page(
+        '<meta name="date" content="2025-06-20T08:00:00+07:00">',
+        "<p>Selasa, 17 Juni 2025 09:30 WIB</p>",
+    )
     assert article.title == "Putin terima Kim di Kremlin"
     assert article.published.date().isoformat() == "2025-06-17"
+    assert article.published_from == "dateline"
+
+
+def test_a_title_of_site_and_slogan_yields_to_the_h1() -> None:
+    meta = _meta(
+        """<html><head><title>Warta Timur - Jernih Melihat Dunia</title>
+        <meta property="og:title" content="Warta Timur - Jernih Melihat Dunia">
+        <meta property="og:site_name" content="Warta Timur"></head>
+        <body><h1>Kereta Pyongyang-Moskow Kembali Beroperasi</h1><p>Isi.</p></body></html>"""
+    )
+    assert meta.title == "Kereta Pyongyang-Moskow Kembali Beroperasi"
+    assert meta.sitename == "Warta Timur"
+
+
+def test_a_microdata_publisher_names_the_site_not_its_authors() -> None:
+    meta = _meta(
+        """<html><head></head><body><article itemscope itemtype="https://schema.org/NewsArticle">
+        <div itemprop="publisher" itemscope itemtype="https://schema.org/Organization">
+          <div itemprop="logo" itemscope><meta itemprop="name" content="logo.png"></div>
+          <meta itemprop="name" content="The Harbour Independent"></div>
+        <h1 itemprop="headline">Ferry strike ends after pay deal</h1>
+        <span itemprop="author" itemscope><span itemprop="name">Jane Doe</span></span>
+        </article></body></html>"""
+    )
+    assert meta.sitename == "The Harbour Independent"
+
+
+def test_without_site_metadata_the_logo_above_the_headline_names_the_site() -> None:
+    page = """<html><head></head><body><header>
+        <a href="/"><img src="/assets/brand.svg" alt="{alt}"></a></header>
+        <h1>Ferry strike ends after pay deal</h1>
+        <img src="/img/logo-sponsor.png" alt="Sponsor Bank"><p>Text.</p></body></html>"""
+    assert _meta(page.format(alt="HGZ")).sitename == "HGZ"
+    assert _meta(page.format(alt="Harbour Gazette logo")).sitename == "Harbour Gazette"
+    assert _meta(page.format(alt="Home")).sitename is None  # a control, not a name
+    # An image below the headline is the article's or an advert's.
+    below = """<html><body><h1>Ferry strike ends after pay deal</h1>
+        <img src="/img/logo-sponsor.png" alt="Sponsor Bank"><p>Text.</p></body></html>"""
+    assert _meta(below).sitename is None
+
+
+def test_a_later_change_shown_under_the_headline_does_not_date_the_page() -> None:
+    article = _cleaned_page(
+        "",
+        '<time datetime="2025-08-14T14:20:00+08:00">14 Aug 2025 02:20PM</time>'
+        "<span>(Updated: 15 Aug 2025 09:10AM)</span>",
+    )
+    # The day shown, at the instant the markup states (its zone, not the configured one).
+    assert article.published.isoformat() == "2025-08-14T14:20:00+08:00"
     assert article.published_from == "dateline"

@@ -362,3 +362,22 @@ def test_a_photo_captions_date_is_not_the_articles() -> None:
     )
     article = clean_page(item("dated.txt", page), now=NOW, tz=UTC_ZONE).article
     assert article.published.date().isoformat() == "2024-03-03"
+
+
+def test_a_row_of_topic_tags_is_not_the_headline() -> None:
+    """Its names are the article's (Kim, Lavrov, Wonsan), but a tag row is a menu."""
+    page = (
+        "Kabar Pagi\nBeranda | News | Global\n"
+        "#Kim Jong Un #Lavrov #Wonsan #Harga BBM\n"
+        "Lavrov Kunjungi Wonsan, Puji Resor Kalma\nOleh Rina Sari\n12 Jul 2025, 15:10 WIB\n\n"
+        "Menteri Luar Negeri Rusia Sergei Lavrov mengunjungi resor Wonsan Kalma dan bertemu "
+        "Kim Jong Un pada hari Sabtu, kata kantor berita resmi Korea Utara.\n\n"
+        "Lavrov memuji resor itu dan berjanji akan lebih banyak turis Rusia yang datang ke "
+        "Wonsan dalam beberapa bulan mendatang, menurut laporan media pemerintah.\n"
+    )
+    assert _headline(page) == "Lavrov Kunjungi Wonsan, Puji Resor Kalma"
+
+
+def test_a_markdown_heading_in_a_text_page_loses_its_marks() -> None:
+    page = f"World | Europe\n\n# Ferry strike strands travellers\n\nBy Anna Berg\n\n{BODY}"
+    assert _headline(page) == "Ferry strike strands travellers"
