@@ -66,6 +66,8 @@ from digest.ingest.sitename import tidy_name
 
 # Lines after the article's start searched for a dateline naming the outlet.
 DATELINE_LINES = 4
+# Lines between the headline and the article's start searched for it as well.
+DATELINE_ABOVE = 3
 # Candidates whose recurrence is counted (the best by their first evidence).
 COUNTED = 40
 # The lowest score an outlet needs; below it the page is taken to say nothing.
@@ -121,7 +123,18 @@ def find_outlet(
     hosts, domains = host_counts(text, url)
     end = len(lines) if end is None or end <= start else end
     top = head if head is not None and head < start else start
-    found = candidates(lines, text, start=start, end=end, named=named, hosts=hosts, domains=domains)
+    # A dateline on a line of its own between the headline and the first paragraph
+    # ("SEOUL, June 19 (Yonhap) --") opens the article as much as one inside it.
+    found = candidates(
+        lines,
+        text,
+        start=start,
+        end=end,
+        named=named,
+        hosts=hosts,
+        domains=domains,
+        above=start - max(top + 1, start - DATELINE_ABOVE),
+    )
     if not found:
         return ""
     best = rank(found, text, hosts, lines, top=top, end=end)
@@ -156,8 +169,13 @@ def candidates(
     named: tuple[tuple[str, str | None], ...] = (),
     hosts: Counter[str] | None = None,
     domains: tuple[str, ...] = (),
+    above: int = 0,
 ) -> dict[str, Candidate]:
-    """Every name the page may give for itself, with the places it was found."""
+    """Every name the page may give for itself, with the places it was found.
+
+    A dateline is looked for in the article's first lines and the ``above``
+    lines before it.
+    """
     found: dict[str, Candidate] = {}
 
     def add(name: str | None, kind: str, at: int, *, item: bool = False, hits: int = 1) -> None:
@@ -233,7 +251,7 @@ def candidates(
     for host, count in (hosts or Counter()).most_common(SPELLED_HOSTS):
         if count >= 2:  # a host mentioned once (an advert) confirms nothing
             add(spelled_in(text, host), "spelled", 0)
-    for i in range(start, min(len(lines), start + DATELINE_LINES)):
+    for i in range(max(0, start - above), min(len(lines), start + DATELINE_LINES)):
         name = dateline_name(lines[i].text)
         if name:
             add(name, "dateline", i)
@@ -360,7 +378,7 @@ def rank(
 
 # A dateline or credit opening a paragraph ("Jakarta, CNN Indonesia -- …", "TEMPO.CO, Jakarta -"):
 # the site's name, not the story's.
-_LEAD_RE = re.compile(r"^[^.!?]{0,60}?\s(?:-{1,2}|–|—)\s")
+_LEAD_RE = re.compile(r"^(?:[^.!?]|\.(?=\w)){0,60}?\s(?:-{1,2}|–|—)\s")
 # The farthest a lead-in's dash can stand (the pattern's first 64 characters hold it).
 _LEAD_CHARS = 64
 

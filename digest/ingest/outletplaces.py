@@ -103,10 +103,12 @@ def domain_tokens_in(text: str, domains: tuple[str, ...]) -> list[str]:
     return [token for token in domains if token in text]
 
 
-# A wire or site dateline: "SEOUL, March 12 (Reuters) -", "LOS ANGELES (Reuters) -".
+# A wire or site dateline: "SEOUL, March 12 (Reuters) -", "LOS ANGELES (Reuters) -",
+# "WONSAN, North Korea, July 12 (Reuters) -", "PYONGYANG, June 17. /TASS/.".
 _DATELINE_PAREN_RE = re.compile(
-    r"^[A-ZÀ-Ý][\w'’. -]{1,40}?(?:,\s*[\w .]{1,20})?\s*\((?P<name>[^\W\d_][\w .&/-]{1,30})\)"
-    r"\s*[—–-]{1,2}\s+\S"
+    r"^[A-ZÀ-Ý][\w'’./ -]{1,40}?(?:,\s*[\w .]{1,20}){0,2}\s*"
+    r"(?:\((?P<name>[^\W\d_][\w .&/-]{1,30})\)\s*[—–-]{1,2}(?:\s+\S|\s*$)"
+    r"|\.?\s*/(?P<slashed>[A-Z][\w-]{1,20})/\.?)"
 )
 
 
@@ -144,15 +146,27 @@ _DATELINE_AFTER_RE = re.compile(
 )
 
 
+# The site's domain before the place: "TEMPO.CO, Jakarta -", "REPUBLIKA.CO.ID, MOSKOW --"
+# (the place is then the word after the comma, not the site).
+_DATELINE_DOMAIN_RE = re.compile(
+    r"^(?P<name>[A-Za-z][A-Za-z0-9-]{1,30}(?:\.[A-Za-z]{2,6}){1,3}),\s*"
+    r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’. -]{1,30}?\s*[—–-]{1,2}\s+\S"
+)
+
+
 def dateline_name(text: str) -> str | None:
     """The outlet a dateline opening ``text`` names, in parentheses or after the place."""
     head = text[:80]
     if "(" in head:
         m = _DATELINE_PAREN_RE.match(text)
-        if m:
+        if m and m["name"]:
             return m["name"].strip()
+    if "/" in head:  # "PYONGYANG, June 17. /TASS/."
+        m = _DATELINE_PAREN_RE.match(text)
+        if m and m["slashed"]:
+            return m["slashed"]
     if "," in head:
-        m = _DATELINE_AFTER_RE.match(text)
+        m = _DATELINE_DOMAIN_RE.match(text) or _DATELINE_AFTER_RE.match(text)
         if m:
             return m["name"]
     return None

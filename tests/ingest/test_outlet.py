@@ -90,6 +90,30 @@ def test_wire_dateline_names_the_outlet() -> None:
     assert article.published.date().isoformat() == "2025-03-12"
 
 
+@pytest.mark.parametrize(
+    ("dateline", "outlet"),
+    [
+        ("SEOUL, June 19 (Corkwire) --", "Corkwire"),  # on a line of its own
+        ("MOSCOW/SEOUL, April 28 (Corkwire) -", "Corkwire"),
+        ("WONSAN, North Korea, July 12 (Corkwire) -", "Corkwire"),
+        ("PYONGYANG, June 17. /CORKWIRE/.", "CORKWIRE"),
+    ],
+)
+def test_a_wire_dateline_between_headline_and_article_names_the_outlet(
+    dateline: str, outlet: str
+) -> None:
+    body = f"Ferry strike ends after pay deal\n{dateline}\n\n" + PROSE
+    assert _outlet(body) == outlet
+
+
+def test_a_domain_before_the_place_is_the_outlet_not_the_place() -> None:
+    body = (
+        "WARTAKITA.CO.ID\nFerry strike ends after pay deal\nKamis 03 Jul 2025 08:15 WIB\n\n"
+        "WARTAKITA.CO.ID, MOSKOW -- " + PROSE
+    )
+    assert _outlet(body) == "WARTAKITA.CO.ID"
+
+
 def test_menu_and_section_lines_alone_name_no_outlet() -> None:
     body = "Home\nNews\nSport\nWeather\n\nFerry strike ends after pay deal\n\n" + PROSE + "News\n"
     assert _outlet(body) == ""
