@@ -290,6 +290,28 @@ def test_a_lexicon_root_meets_its_nasal_forms(indonesian: str, english: str) -> 
     assert id_terms & actions == en_terms & actions != set()
 
 
+def test_the_shipped_lexicon_has_no_false_friend_among_indonesian_stems() -> None:
+    """The Indonesian stemmer reads "pertahanan" (defence) and "ditahan" (detained) as
+    one stem, and "peringatan" (commemoration) as "diperingatkan" (warned): a
+    defence minister's report must not share "arrest" with every arrest. Reporting
+    verbs are one word in both languages, and "pakta" is a treaty."""
+    terms = load_terms(ROOT / "config" / "topic.toml")
+    lexicon = load_lexicon(ROOT / "config" / "lexicon.toml")
+    extractor = FeatureExtractor(DedupConfig(), replace(terms, lexicon=lexicon), TZ)
+
+    def of(language: str, text: str) -> set[str]:
+        return set(extractor.event_terms(_report("a.txt", language, text, "", WHEN)))
+
+    defence = of(
+        "id", "Menteri pertahanan Korea Utara menghadiri peringatan pakta itu, sebut pejabat"
+    )
+    assert not defence & {"arrest", "prisoner", "warn"}
+    assert {"treaty", "say"} <= defence
+    assert {"treaty", "say"} <= of(
+        "en", "The defence minister attended the pact's ceremony, officials told"
+    )
+
+
 # -- cost does not grow with history (no timing: statements and rows) ------------------
 
 
