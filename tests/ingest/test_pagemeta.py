@@ -230,7 +230,6 @@ def test_strip_site(title: str, expected: str) -> None:
 
 
 def test_a_page_names_no_outlet_and_no_file_name_stands_in() -> None:
-
     item = SourceItem(
         source="folder/108_465e.html",
         kind="file",
