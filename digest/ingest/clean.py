@@ -400,8 +400,10 @@ def _cut_tail(
 
     A comment form ends the article wherever it stands after the first real
     paragraph. A related-posts heading ends it when at least as much real text
-    stands before it as after (its teasers); earlier, only the heading and the
-    teaser lines right under it go.
+    stands before it as after (its teasers), unless paragraphs of the article
+    follow its teaser lines ("Baca Juga" inserted mid-article: two real
+    paragraphs in a row, where a closing list alternates titles and blurbs);
+    elsewhere, only the heading and the teaser lines right under it go.
     """
     sizes = [len(line.text) if real[i] else 0 for i, line in enumerate(lines)]
     total = sum(sizes)
@@ -411,7 +413,7 @@ def _cut_tail(
             _drop(why, i, len(lines), "comment form and after")
             return
         marker = reasons[i] == "related" and line.n <= MARKER_WORDS and not line.ends_sentence
-        if before and marker and before >= total - before:
+        if before and marker and before >= total - before and not _resumes(lines, real, i + 1):
             _drop(why, i, len(lines), "related posts and after")
             return
         if marker:
@@ -420,6 +422,18 @@ def _cut_tail(
                 _drop(why, j, j + 1, "related posts")
                 j += 1
         before += sizes[i]
+
+
+def _resumes(lines: list[Line], real: list[bool], start: int) -> bool:
+    """Whether the article goes on after the teaser lines from ``start``: the first
+    real line there and the one after it are both real, and neither is a teaser's
+    blurb cut short ("… secara resmi menyatakan…")."""
+    j = start
+    while j < len(real) and not real[j]:
+        j += 1
+    if j + 1 >= len(real) or not (real[j] and real[j + 1]):
+        return False
+    return not any(lines[k].text.endswith(("…", "...")) for k in (j, j + 1))
 
 
 def _drop(why: list[str | None], start: int, end: int, reason: str) -> None:

@@ -32,7 +32,8 @@ NAV_WORDS = frozenset(
     "ketentuan sitemap redaksi pedoman media siber disclaimer karir careers advertise iklan "
     "index indeks back kembali next previous prev selanjutnya sebelumnya more lainnya "
     "tag tags topik kategori category skip close tutup print cetak copy link salin tautan "
-    "advertisement ads ad sponsored iklan scroll continue lanjutkan".split()
+    "advertisement ads ad sponsored iklan scroll continue lanjutkan to with content konten "
+    "baca halaman".split()  # "SCROLL TO CONTINUE WITH CONTENT", "Baca halaman selanjutnya"
 )
 # Words that mark an image credit when they open a short line.
 IMAGE_WORDS = frozenset(
@@ -42,7 +43,7 @@ IMAGE_WORDS = frozenset(
 # First words of a byline ("By …", "Penulis: …") or role words that stand alone.
 BYLINE_WORDS = frozenset(
     "by oleh penulis editor reporter wartawan jurnalis author written posted ditulis "
-    "kontributor penyunting redaktur admin writer".split()
+    "kontributor penyunting redaktur admin writer pewarta".split()
 )
 # Openers of a link to another article ("Baca juga: …", "Read more: …").
 READ_ALSO = (

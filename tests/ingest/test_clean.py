@@ -436,3 +436,32 @@ def test_a_lede_naming_its_site_in_the_dateline_is_kept_and_the_photo_caption_is
     assert paragraphs[0].startswith("Seoul (KABAR PAGI) - Korea Utara dan Rusia menandatangani")
     assert "Budi Santoso" not in cleaned.text  # the caption with its credit
     assert "Simak berita" not in cleaned.text  # the site's closing slogan still goes
+
+
+def test_a_read_also_box_inside_the_article_does_not_end_it() -> None:
+    """Indonesian sites insert "Baca Juga" and its links between paragraphs: the article
+    goes on under them (two paragraphs in a row), where a closing list of teasers does not."""
+    paragraphs = [
+        "Menteri Luar Negeri Rusia Sergey Lavrov tiba di kota pesisir Wonsan, Korea Utara, pada "
+        "hari Sabtu untuk kunjungan tiga hari yang menegaskan eratnya hubungan kedua negara.",
+        "Lavrov disambut Menteri Luar Negeri Korea Utara Choe Son Hui di kawasan wisata "
+        "Wonsan-Kalma, resor pantai yang baru dibuka bulan lalu oleh pemimpin Korea Utara.",
+        "Kedua menteri dijadwalkan membahas pelaksanaan perjanjian kemitraan strategis yang "
+        "ditandatangani kedua pemimpin pada Juni tahun lalu, termasuk kerja sama ekonomi.",
+        "Sejumlah pengamat menilai kunjungan Lavrov juga bertujuan membahas kemungkinan "
+        "kunjungan Kim ke Rusia dalam waktu dekat, sebab undangan Kremlin tetap terbuka.",
+        "Korea Selatan dan Amerika Serikat menyatakan keprihatinan atas kerja sama militer "
+        "kedua negara, yang menurut mereka melanggar resolusi Dewan Keamanan PBB.",
+    ]
+    body = (
+        "Kabar Pagi\n\nLavrov Kunjungi Wonsan, Puji Resor Kalma\n\n"
+        "Sabtu, 12 Juli 2025 15:10 WIB\n\n"
+        + "\n\n".join(paragraphs[:3])
+        + "\n\nSCROLL TO CONTINUE WITH CONTENT\n\nBaca Juga\n\nKim Resmikan Resor Wonsan-Kalma\n\n"
+        "Korut Buka Penerbangan Langsung Moskow-Pyongyang\n\n"
+        + "\n\n".join(paragraphs[3:])
+        + "\n\nBaca halaman selanjutnya\n\nPewarta: Rina Sari\n\nBerita Terkini\n\n"
+        "Harga Minyak Dunia Turun Tajam\n\nTimnas Menang di Laga Perdana\n"
+    )
+    article = clean(file_item("wonsan.txt", body), now=NOW, tz=JAKARTA)
+    assert article.paragraphs == paragraphs

@@ -40,6 +40,9 @@ FLOORS = {
     "scraped-pages": {"headline": 0.85, "date": 0.80, "outlet": 0.74},
     "ecbplus-dev/realdates": {"headline": 0.97, "date": 0.98},
 }
+# The main text of the dumps: shares of article-pages' "with" snippets kept and
+# "without" snippets dropped (today's floors).
+MAIN_TEXT_FLOORS = (0.86, 0.80)
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +97,18 @@ def _check(corpus: str, scores: dict[str, float | int]) -> None:
         assert scores[measure] >= floor, f"{corpus} {measure} {scores[measure]:.2f} < {floor}"
 
 
-def test_scraped_pages(inspector: Inspector) -> None:
-    """Headline, date and outlet (targets 0.85 / 0.70 / 0.80); a date not found says file-time."""
+@pytest.fixture(scope="module")
+def scraped(inspector: Inspector) -> tuple[dict[str, dict], dict[str, Inspection]]:
+    """scraped-pages' labels and what ``inspect`` reads from each page."""
     folder = shared_or_skip("corpora", "scraped-pages")
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    return labels, _inspect(inspector, folder, sorted(labels))
+
+
+def test_scraped_pages(scraped: tuple[dict[str, dict], dict[str, Inspection]]) -> None:
+    """Headline, date and outlet (targets 0.85 / 0.70 / 0.80); a date not found says file-time."""
+    labels, found = scraped
     names = sorted(labels)
-    found = _inspect(inspector, folder, names)
     tuned = _scores({n: found[n] for n in names[::2]}, labels)
     held_out = _scores({n: found[n] for n in names[1::2]}, labels)
     every = _scores(found, labels)
@@ -109,6 +118,35 @@ def test_scraped_pages(inspector: Inspector) -> None:
     _check("scraped-pages", every)
     # A date the text does not give must come out as unknown, not as a wrong date.
     assert every["wrong_dates"] <= 0.03 * every["pages"]
+
+
+def test_main_text_of_scraped_pages(scraped: tuple[dict[str, dict], dict[str, Inspection]]) -> None:
+    """The article's text read from the text dumps, against the snippets article-pages'
+    evaldata.json gives for the same pages as HTML: each "with" snippet must be in the
+    text, each "without" snippet (menus, teasers, footers) must not."""
+    pages = shared_or_skip("corpora", "article-pages")
+    _, found = scraped
+    entries = json.loads((pages / "evaldata.json").read_text(encoding="utf-8"))
+    counts = {"even": [0, 0, 0, 0], "odd": [0, 0, 0, 0]}
+    for k, entry in enumerate(sorted(entries, key=lambda e: e["file"])):
+        page = found.get(Path(entry["file"]).stem + ".txt")
+        if page is None:
+            continue
+        text = " ".join(page.text.split())
+        half = counts["even" if k % 2 == 0 else "odd"]
+        half[0] += sum(" ".join(s.split()) in text for s in entry["with"])
+        half[1] += len(entry["with"])
+        half[2] += sum(" ".join(s.split()) not in text for s in entry["without"])
+        half[3] += len(entry["without"])
+    every = [a + b for a, b in zip(counts["even"], counts["odd"], strict=True)]
+    for name, (kept, wanted, dropped, unwanted) in [*counts.items(), ("all", every)]:
+        SUMMARY.append(
+            f"scraped-pages main text, {name}: kept {kept}/{wanted} 'with' snippets "
+            f"({_share(kept, wanted):.3f}), dropped {dropped}/{unwanted} 'without' snippets "
+            f"({_share(dropped, unwanted):.3f})"
+        )
+    assert _share(every[0], every[1]) >= MAIN_TEXT_FLOORS[0]
+    assert _share(every[2], every[3]) >= MAIN_TEXT_FLOORS[1]
 
 
 def test_ecbplus_realdates(inspector: Inspector) -> None:
