@@ -51,7 +51,16 @@ READ_ALSO = (
     r"artikel terkait|berita terkait|berita lainnya|artikel lainnya|tonton juga|"
     r"read more|read also|also read|see also|related(?: posts?| articles?| stories| news)?|"
     r"more stories|more from|you may also like|you might also like|recommended|"
-    r"don'?t miss|further reading|most read|popular posts|terpopuler|rekomendasi"
+    r"don'?t miss|further reading|most read|popular posts|terpopuler|rekomendasi|"
+    # … and in the other languages the clean stage meets most (es, pt, de, fr, it, pl)
+    r"lea (?:también|tambien|más|mas)|lee también|le puede interesar|te puede interesar|"
+    r"puede interesarte|puedes ver|vea también|ver también|mira\s*:|lea\s*:|otras noticias|"
+    r"temas relacionados|noticias relacionadas|más noticias|informate más|"
+    r"veja (?:também|mais)|leia (?:também|mais)|saiba mais|notícias relacionadas|"
+    r"lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|weitere artikel|"
+    r"das könnte sie auch interessieren|lire aussi|à lire aussi|voir aussi|"
+    r"sur le même sujet|leggi anche|potrebbe interessarti|vedi anche|"
+    r"czytaj (?:też|także|również)|zobacz (?:też|także|również)"
 )
 # Comment forms and comment counts (a site's comment section starts here).
 COMMENT_FORM = (

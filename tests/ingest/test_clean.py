@@ -465,3 +465,26 @@ def test_a_read_also_box_inside_the_article_does_not_end_it() -> None:
     )
     article = clean(file_item("wonsan.txt", body), now=NOW, tz=JAKARTA)
     assert article.paragraphs == paragraphs
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "Lea también: Impiden ingreso a reportero y camarógrafo en el aeropuerto",
+        "LE PUEDE INTERESAR: La ficha del expresidente en la corte de Nueva York",
+        "Veja também: Senado aprova projeto sobre indulto presidencial",
+        "Lesen Sie auch: Bahn streicht Verbindungen im Fernverkehr",
+        "Czytaj też: Były dowódca wojsk o sytuacji na granicy",
+        "À lire aussi : Berne veut interdire le pesticide",
+    ],
+)
+def test_a_link_to_another_article_in_other_languages_is_dropped(link: str) -> None:
+    paragraphs = [
+        "The harbour authority said on Tuesday that the ferry crews would return to work next "
+        "week after the operators agreed to a new contract with higher pay and shorter shifts.",
+        "Passengers were told to check the operators' websites before setting off, and several "
+        "sailings were cancelled at short notice while the talks went on through the night.",
+    ]
+    body = f"Ferry strike ends after pay deal\n\n{paragraphs[0]}\n\n{link}\n\n{paragraphs[1]}\n"
+    article = clean(file_item("ferry.txt", body), now=NOW, tz=JAKARTA)
+    assert article.paragraphs == paragraphs
