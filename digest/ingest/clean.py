@@ -50,7 +50,7 @@ from digest.ingest.vocabulary import (
 )
 from digest.models import Article, SourceItem
 
-_READ_ALSO_RE = re.compile(rf"^(?:{READ_ALSO})\b", re.IGNORECASE)
+_READ_ALSO_RE = re.compile(rf"^(?:{READ_ALSO})(?!\w)", re.IGNORECASE)
 _FEED_FOOTER_RE = re.compile(FEED_FOOTER, re.IGNORECASE)
 _COMMENT_RE = re.compile(COMMENT_FORM, re.IGNORECASE)
 _COPYRIGHT_RE = re.compile(COPYRIGHT, re.IGNORECASE)

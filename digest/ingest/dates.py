@@ -60,7 +60,7 @@ _LABEL = (
 # or a publication label after it: "Diperbarui 13 Jul 2025, 08:30 WIB",
 # "Updated21:22, 6 OCT 2020", "Actualizado el 4 de mayo", "Editiert am 19. Oktober".
 _CHANGE = (
-    r"updated?|last\s+updated|modified|last\s+modified|edited|diperbarui|diperbaharui|"
+    r"updated?|last\s+updated|modified|last\s+modified|diperbarui|diperbaharui|"
     r"diupdate|pembaruan|actualizado|actualizada|actualizaci[oó]n|aktualisiert|editiert|"
     r"ge[äa]ndert|mis\s+[àa]\s+jour|modifi[ée]|aggiornato|aggiornamento|atualizado|"
     r"atualiza[çc][ãa]o|обновлено|изменено|更新"
@@ -69,10 +69,20 @@ _PUBLISHED = (
     r"published|posted|diterbitkan|dipublikasikan|diposting|terbit|publicado|publicada|"
     r"veröffentlicht|publié|pubblicato|опубликовано"
 )
+# The label stands where a label does: at a line's start, after a separator, a
+# bracket or a number ("08 May 2022 Actualizado el …"), never inside a sentence
+# ("Putin signed the updated treaty on 19 June 2024").
 CHANGE_RE = re.compile(
-    rf"(?<![^\W\d_])(?:{_CHANGE})(?![^\W\d_])[^|•·\n]*?"
+    rf"(?:^|(?<=[\d|•·,;:(\[–—-]))[ \t]*(?:{_CHANGE})(?![^\W\d_])[^|•·\n]{{0,60}}?"
     rf"(?=(?<![^\W\d_])(?:{_PUBLISHED})(?![^\W\d_])|[|•·\n]|$)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
+)
+# A date as Chinese, Japanese and Korean write it, with its weekday and time:
+# "2025年10月23日（木） 19時02分", "2025년 11월 17일 (월) 14:05".
+_CJK_DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"(?:\s*[(（][^)）]{1,3}[)）])?"
+    r"(?:\s*(?P<h>\d{1,2})\s*(?:[時时시]\s*|:)(?P<mi>\d{2})\s*[分분]?)?"
 )
 # Cheap test before the pattern above: most heads hold no change label.
 _CHANGE_SIGN_RE = re.compile(
@@ -149,11 +159,19 @@ def find_date_and_year(
     ``changes`` false not at all.
     """
     head, weak_end = _head(text)
+    if "年" in head or "년" in head:
+        head = _CJK_DATE_RE.sub(_iso_of_cjk, head)
     first = without_changes(head)
     found = _best_date(first, weak_end, now=now, tz=tz)
     if found is None and changes and first is not head:
         found = _best_date(head, weak_end, now=now, tz=tz)
     return found
+
+
+def _iso_of_cjk(m: re.Match[str]) -> str:
+    """ "2025年10月23日 19時02分" or "2025년 11월 17일 14시 05분" as "2025-10-23 19:02"."""
+    day = f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
+    return f"{day} {int(m['h']):02d}:{m['mi']}" if m["h"] else day
 
 
 def without_changes(text: str) -> str:

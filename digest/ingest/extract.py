@@ -173,6 +173,10 @@ _BULLET_RE = re.compile(rf"^(?:[{re.escape(_BULLETS)}]\s+)+")
 _DECORATIONS = ("*", "#", "=", "~", "_")
 _DECORATION_RE = re.compile(r"\s*[*#=~_]{3,}$")
 _HEADING_MARK_RE = re.compile(r"^#{1,6}[ \t]+(?=\S)")
+# A text browser's link number glued to the link's text (lynx: "[12]Kim").
+_LINK_NUMBER_RE = re.compile(r"\[\d{1,4}\](?=[^\s\d\]])")
+# A line of this many words with link numbers is a paragraph, not a menu.
+LINKED_PARAGRAPH_WORDS = 12
 
 
 class Line:
@@ -252,11 +256,24 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
             unit = stripped
         elif unit[0] == "#":  # a Markdown heading in a page saved as text
             unit = _HEADING_MARK_RE.sub("", unit)
+        if "[" in unit:
+            unit = _without_link_numbers(unit)
         if unit.endswith(_DECORATIONS):
             unit = _DECORATION_RE.sub("", unit)
         if unit:
             lines.append(Line(unit, bulleted=bulleted))
     return lines
+
+
+def _without_link_numbers(unit: str) -> str:
+    """A line without the numbers a text browser puts before each link ("[1]РИА
+    Новости", "… said [17]Kim Jong Un …"), when it holds one link or is a paragraph;
+    a short line of several is a menu ("[1]Beranda [2]News [3]Dunia") and keeps them,
+    as its shape tells it apart."""
+    found = _LINK_NUMBER_RE.findall(unit)
+    if found and (len(found) == 1 or unit.count(" ") + 1 >= LINKED_PARAGRAPH_WORDS):
+        return _LINK_NUMBER_RE.sub("", unit)
+    return unit
 
 
 def _tidy(row: str) -> str:
@@ -453,16 +470,21 @@ def publication_date(
 
 
 def _zoned(shown: datetime, stated: StatedDate | None) -> datetime:
-    """The dateline's time with the zone the markup states for the same wall-clock time.
+    """The dateline's day at the instant the markup states for it, when they agree.
 
     A page shows "14 Aug 2025 02:20PM" and states "2025-08-14T14:20:00+08:00":
-    the shown time is read in the configured zone, the stated one is the instant.
+    the shown time is read in the configured zone, the stated one is the
+    instant. A page that shows the day alone ("August 17, 2025") and states
+    its time that day gets that time.
     """
-    if stated is None:
+    if stated is None or stated.value.tzinfo is None:
         return shown
     value = stated.value
-    same = value.replace(tzinfo=None, second=0, microsecond=0) == shown.replace(tzinfo=None)
-    return value if same and value.tzinfo is not None else shown
+    wall = value.replace(tzinfo=None, second=0, microsecond=0)
+    if wall == shown.replace(tzinfo=None):
+        return value
+    untimed = (shown.hour, shown.minute, shown.second) == (0, 0, 0)
+    return value if untimed and stated.strong and wall.date() == shown.date() else shown
 
 
 def _iso_date(value: str, tz: ZoneInfo) -> datetime | None:

@@ -133,7 +133,7 @@ def find_outlet(
         named=named,
         hosts=hosts,
         domains=domains,
-        above=start - max(top + 1, start - DATELINE_ABOVE),
+        above=max(0, start - max(top + 1, start - DATELINE_ABOVE)),
     )
     if not found:
         return ""

@@ -107,8 +107,12 @@ def domain_tokens_in(text: str, domains: tuple[str, ...]) -> list[str]:
 # "WONSAN, North Korea, July 12 (Reuters) -", "PYONGYANG, June 17. /TASS/.".
 _DATELINE_PAREN_RE = re.compile(
     r"^[A-ZÀ-Ý][\w'’./ -]{1,40}?(?:,\s*[\w .]{1,20}){0,2}\s*"
-    r"(?:\((?P<name>[^\W\d_][\w .&/-]{1,30})\)\s*[—–-]{1,2}(?:\s+\S|\s*$)"
-    r"|\.?\s*/(?P<slashed>[A-Z][\w-]{1,20})/\.?)"
+    r"\((?P<name>[^\W\d_][\w .&/-]{1,30})\)\s*[—–-]{1,2}(?:\s+\S|\s*$)"
+)
+# TASS's form, the place and the date before the slashes ("PYONGYANG, June 17. /TASS/."),
+# unlike a breadcrumb ("Home/News/World") or a photo credit ("Parliament/AFP/Getty").
+_DATELINE_SLASHED_RE = re.compile(
+    r"^[A-ZÀ-Ý][\w'’. -]{1,40}?,\s*[\w .]{1,20}?\s*/(?P<name>[A-Z][\w-]{1,20})/\.?(?:\s|$)"
 )
 
 
@@ -159,12 +163,12 @@ def dateline_name(text: str) -> str | None:
     head = text[:80]
     if "(" in head:
         m = _DATELINE_PAREN_RE.match(text)
-        if m and m["name"]:
+        if m:
             return m["name"].strip()
     if "/" in head:  # "PYONGYANG, June 17. /TASS/."
-        m = _DATELINE_PAREN_RE.match(text)
-        if m and m["slashed"]:
-            return m["slashed"]
+        m = _DATELINE_SLASHED_RE.match(text)
+        if m:
+            return m["name"]
     if "," in head:
         m = _DATELINE_DOMAIN_RE.match(text) or _DATELINE_AFTER_RE.match(text)
         if m:

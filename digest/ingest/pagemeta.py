@@ -51,6 +51,9 @@ TITLE_META = ("og:title", "twitter:title", "title", "headline", "dc.title")
 # A headline has at least this many words (or characters, without spaces).
 MIN_HEADLINE_WORDS = 2
 MIN_HEADLINE_CHARS = 6
+# A site's slogan after its name in a title ("Site - Jernih Melihat Dunia") has at
+# most this many words; more is a headline.
+SLOGAN_WORDS = 4
 # A kicker above the headline has at most this many words.
 KICKER_WORDS = 8
 # How much text after the headline is kept to look for its dateline.
@@ -117,7 +120,7 @@ def _headline(
             best, agreed = h1, score
     # "Site - Slogan" in every title is the site's own title, not the article's
     # ("Republika Online - Jernih Melihat Dunia"): the h1 names the article.
-    slogan = all(same_site(split_title(" ".join(t.split()))[0], keys) for t in titles if t)
+    slogan = all(_site_and_slogan(t, keys) for t in titles if t)
     if best is not None and (agreed[0] >= AGREE_SHARE or not stated or slogan):
         return _without_kicker(best, stated), best
     if stated:
@@ -142,6 +145,17 @@ def _after(h1: HtmlElement | None) -> str | None:
             if size >= AFTER_HEADLINE_CHARS:
                 break
     return "\n".join(lines) or None
+
+
+def _site_and_slogan(title: str, keys: set[str]) -> bool:
+    """Whether ``title`` is the site's name followed by short parts only ("Site - Slogan"),
+    not by a headline ("Site | Putin terima Kim Jong Un di Kremlin")."""
+    parts = split_title(" ".join(title.split()))
+    return (
+        len(parts) >= 2
+        and same_site(parts[0], keys)
+        and all(len(part.split()) <= SLOGAN_WORDS for part in parts[1:])
+    )
 
 
 def strip_site(title: str, keys: set[str]) -> str:

@@ -151,10 +151,11 @@ def logo_site(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
     its text is its ``alt``, without the word "logo". An image after the
     headline is the article's (or an advert's), never the site's.
     """
-    limit = headline.sourceline if headline is not None else None
-    for img in tree.iter("img"):
-        if limit is not None and img.sourceline is not None and img.sourceline > limit:
+    for img in tree.iter():
+        if img is headline:
             return None
+        if img.tag != "img":
+            continue
         alt = " ".join((img.get("alt") or "").split())
         if not alt:
             continue

@@ -476,6 +476,7 @@ def test_a_read_also_box_inside_the_article_does_not_end_it() -> None:
         "Lesen Sie auch: Bahn streicht Verbindungen im Fernverkehr",
         "Czytaj też: Były dowódca wojsk o sytuacji na granicy",
         "À lire aussi : Berne veut interdire le pesticide",
+        "Mira: Madre se acerca a conocer los motivos de la captura",
     ],
 )
 def test_a_link_to_another_article_in_other_languages_is_dropped(link: str) -> None:

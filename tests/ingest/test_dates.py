@@ -60,6 +60,10 @@ def test_seed_dates(seed: str, expected: datetime | None) -> None:
         ("12 Maret 2025 23:15 UTC+07:00", at(2025, 3, 12, 23, 15)),
         ("Mar 3, 2024 10:00 GMT-3", at(2024, 3, 3, 20, 0)),
         ("Mar 3, 2024 10:00 GMT", at(2024, 3, 3, 17, 0)),
+        # Chinese, Japanese and Korean forms, with the weekday and the time.
+        ("北朝鮮 ロシア派遣\n2025年10月23日 19時02分\n", at(2025, 10, 23, 19, 2)),
+        ("2025年10月23日（木）", at(2025, 10, 23)),
+        ("입력 2025년 11월 17일 (월) 14:05", at(2025, 11, 17, 14, 5)),
     ],
 )
 def test_forms(text: str, expected: datetime) -> None:

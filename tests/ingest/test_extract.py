@@ -24,6 +24,7 @@ from digest.ingest.extract import (
     fragment_text,
     outlet_from_text,
     site_key,
+    split_lines,
 )
 from digest.models import SourceItem
 
@@ -167,3 +168,17 @@ def test_language_by_stop_words() -> None:
     assert detect_language("Der Präsident sagte, die Truppen würden dort bleiben.") == "de"
     assert detect_language("Президент сказал, что войска останутся там.") == "ru"
     assert detect_language("") == "und"
+
+
+def test_a_text_browsers_link_numbers_go_except_in_a_menu() -> None:
+    text = (
+        "[1]Kabar Pagi\n\n[2]Beranda [3]News [4]Dunia\n\n"
+        "Pyongyang and Moscow signed the deal on Tuesday, [17]state media said, after talks "
+        "that lasted [18]two days.\n"
+    )
+    assert [line.text for line in split_lines(text)] == [
+        "Kabar Pagi",
+        "[2]Beranda [3]News [4]Dunia",
+        "Pyongyang and Moscow signed the deal on Tuesday, state media said, after talks that "
+        "lasted two days.",
+    ]

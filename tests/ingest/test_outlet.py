@@ -8,7 +8,7 @@ import pytest
 
 from digest.ingest.clean import clean
 from digest.ingest.extract import split_lines
-from digest.ingest.outlet import candidates
+from digest.ingest.outlet import candidates, find_outlet
 from digest.ingest.outletplaces import CREDIT_RE
 from digest.ingest.sitehosts import host_counts, spelled_in, spells
 from digest.models import SourceItem
@@ -104,6 +104,25 @@ def test_a_wire_dateline_between_headline_and_article_names_the_outlet(
 ) -> None:
     body = f"Ferry strike ends after pay deal\n{dateline}\n\n" + PROSE
     assert _outlet(body) == outlet
+
+
+def test_a_dateline_opening_the_article_is_read_whatever_the_headline() -> None:
+    """With no headline found, or one among the article's first lines, the dateline in
+    the article's first line still names the outlet."""
+    text = (
+        "Corkwire\n\nWorld | Business | Markets\n\nFerry strike ends after pay deal\n\n"
+        "PORTSMOUTH, March 12 (Corkwire) - " + PROSE
+    )
+    lines = split_lines(text)
+    start = next(i for i, line in enumerate(lines) if line.text.startswith("PORTSMOUTH"))
+    for head in (None, start):
+        assert find_outlet(lines, text, start=start, head=head) == "Corkwire"
+
+
+@pytest.mark.parametrize("crumbs", ["Home/News/World", "UK Parliament/AFP/Getty", "Dunia/Asia/"])
+def test_a_breadcrumb_or_credit_with_slashes_is_no_dateline(crumbs: str) -> None:
+    body = f"Ferry strike ends after pay deal\n{crumbs}\n\n" + PROSE
+    assert _outlet(body) == ""
 
 
 def test_a_domain_before_the_place_is_the_outlet_not_the_place() -> None:

@@ -280,6 +280,15 @@ def test_a_title_of_site_and_slogan_yields_to_the_h1() -> None:
     assert meta.sitename == "Warta Timur"
 
 
+def test_a_title_of_site_and_headline_keeps_the_headline() -> None:
+    meta = _meta(
+        """<html><head><title>Warta Timur | Putin terima Kim Jong Un di Kremlin</title>
+        <meta property="og:site_name" content="Warta Timur"></head>
+        <body><h1>Berita Terkini</h1><p>Isi.</p></body></html>"""
+    )
+    assert meta.title == "Putin terima Kim Jong Un di Kremlin"
+
+
 def test_a_microdata_publisher_names_the_site_not_its_authors() -> None:
     meta = _meta(
         """<html><head></head><body><article itemscope itemtype="https://schema.org/NewsArticle">
@@ -305,6 +314,7 @@ def test_without_site_metadata_the_logo_above_the_headline_names_the_site() -> N
     below = """<html><body><h1>Ferry strike ends after pay deal</h1>
         <img src="/img/logo-sponsor.png" alt="Sponsor Bank"><p>Text.</p></body></html>"""
     assert _meta(below).sitename is None
+    assert _meta(" ".join(below.split())).sitename is None  # a page on one line
 
 
 def test_a_later_change_shown_under_the_headline_does_not_date_the_page() -> None:
@@ -316,3 +326,11 @@ def test_a_later_change_shown_under_the_headline_does_not_date_the_page() -> Non
     # The day shown, at the instant the markup states (its zone, not the configured one).
     assert article.published.isoformat() == "2025-08-14T14:20:00+08:00"
     assert article.published_from == "dateline"
+
+
+def test_a_day_shown_alone_takes_the_time_the_markup_states_for_it() -> None:
+    stated = '<meta property="article:published_time" content="2025-08-17T15:40:00+09:00">'
+    article = _cleaned_page(stated, "<p>August 17, 2025</p>")
+    assert article.published.isoformat() == "2025-08-17T15:40:00+09:00"
+    other_day = _cleaned_page(stated, "<p>August 16, 2025</p>")  # the shown day wins
+    assert other_day.published.date().isoformat() == "2025-08-16"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digest.ingest.datelines import line_date
+from digest.ingest.dates import without_changes
 from digest.ingest.extract import Line, split_lines
 from digest.ingest.textdate import dateline_date
 
@@ -148,6 +149,19 @@ def test_the_first_publication_beats_a_later_change(stamps: tuple[str, ...]) -> 
     """Whichever stands nearer the headline, the page is dated by its first publication."""
     lines = page("Korea Utara Kirim Pasukan ke Rusia", *stamps, PARAGRAPH)
     assert found(lines, head=0, body=index(lines, PARAGRAPH)) == date(2025, 7, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Putin signed the updated treaty on 19 June 2024 in Pyongyang", True),
+        ("Edited by Jane Doe, 12 July 2025", True),
+        ("Diperbarui 13 Jul 2025, 08:30 WIB", False),
+        ("(Updated: 15 Aug 2025 09:10AM)", False),
+    ],
+)
+def test_only_a_change_label_blanks_its_date(text: str, kept: bool) -> None:
+    assert (without_changes(text) == text) is kept
 
 
 def test_a_change_alone_dates_the_page() -> None:
