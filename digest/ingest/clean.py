@@ -20,6 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from digest.ingest.cuts import cut_tail, drop_menus_and_footer
 from digest.ingest.dates import strip_dates
 from digest.ingest.extract import (
     SENTENCE_PARAGRAPH_WORDS,
@@ -27,11 +28,10 @@ from digest.ingest.extract import (
     Line,
     detect_language,
     extract_html,
-    outlet_for,
-    publication_date,
     site_key,
     split_lines,
 )
+from digest.ingest.itemfacts import outlet_for, publication_date
 from digest.ingest.templates import NO_TEMPLATES, TemplateLookup
 from digest.ingest.textheads import caption_shape
 from digest.ingest.textread import opening_lines, read_text
@@ -95,9 +95,6 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“A-Z0-9])")
 
 # Short lines: candidates for credits, bylines, menus and footers.
 SHORT_WORDS = 12
-FOOTER_WORDS = 4
-MENU_WORDS = 3
-MENU_RUN = 3
 # How far down a headline is looked for, and how long a headline may be.
 HEADLINE_SEARCH_LINES = 12
 HEADLINE_WORDS = (3, 30)
@@ -111,8 +108,6 @@ PROMO_MAX_WORDS = 40
 CTA_LINE_WORDS = 25
 # A byline ("By Jane Doe") or a line of only promo words is at most this long.
 BYLINE_MAX_WORDS = 6
-# A related-posts heading ("Baca juga", "Related Posts") is at most this long.
-MARKER_WORDS = 4
 # A site's closing slogan sentence fits in this many characters.
 SLOGAN_TAIL_CHARS = 300
 # A line that is a date plus at most this many words is a dateline.
@@ -364,7 +359,7 @@ def strip_chrome(
     ]
     why += [None] * (len(lines) - first)
     real = [line.is_paragraph and reasons[i] is None for i, line in enumerate(lines)]
-    _cut_tail(lines, reasons, real, why)
+    cut_tail(lines, reasons, real, why)
     seen: set[str] = set()
     for i, line in enumerate(lines):
         folded = line.text.casefold()
@@ -376,7 +371,7 @@ def strip_chrome(
         seen.add(folded)
     key = site_key(outlet)
     site = _site_pattern(key) if len(key) >= MIN_SITE_KEY else None
-    _drop_menus_and_footer(lines, real, why, site)
+    drop_menus_and_footer(lines, real, why, site)
     return why
 
 
@@ -391,81 +386,6 @@ def _kept(lines: list[Line], why: list[str | None], outlet: str) -> list[str]:
             paragraphs[0] = paragraphs[0][prefix.end() :]
         paragraphs = [_drop_slogan_sentence(p, site) for p in paragraphs]
     return [p for p in paragraphs if p]
-
-
-def _cut_tail(
-    lines: list[Line], reasons: list[str | None], real: list[bool], why: list[str | None]
-) -> None:
-    """Drop everything from a comment form or a closing related-posts heading on.
-
-    A comment form ends the article wherever it stands after the first real
-    paragraph. A related-posts heading ends it when at least as much real text
-    stands before it as after (its teasers), unless paragraphs of the article
-    follow its teaser lines ("Baca Juga" inserted mid-article: two real
-    paragraphs in a row, where a closing list alternates titles and blurbs);
-    elsewhere, only the heading and the teaser lines right under it go.
-    """
-    sizes = [len(line.text) if real[i] else 0 for i, line in enumerate(lines)]
-    total = sum(sizes)
-    before = 0
-    for i, line in enumerate(lines):
-        if before and reasons[i] == "comment":
-            _drop(why, i, len(lines), "comment form and after")
-            return
-        marker = reasons[i] == "related" and line.n <= MARKER_WORDS and not line.ends_sentence
-        if before and marker and before >= total - before and not _resumes(lines, real, i + 1):
-            _drop(why, i, len(lines), "related posts and after")
-            return
-        if marker:
-            j = i + 1
-            while j < len(lines) and not real[j]:
-                _drop(why, j, j + 1, "related posts")
-                j += 1
-        before += sizes[i]
-
-
-def _resumes(lines: list[Line], real: list[bool], start: int) -> bool:
-    """Whether the article goes on after the teaser lines from ``start``: the first
-    real line there and the one after it are both real, and neither is a teaser's
-    blurb cut short ("… secara resmi menyatakan…")."""
-    j = start
-    while j < len(real) and not real[j]:
-        j += 1
-    if j + 1 >= len(real) or not (real[j] and real[j + 1]):
-        return False
-    return not any(lines[k].text.endswith(("…", "...")) for k in (j, j + 1))
-
-
-def _drop(why: list[str | None], start: int, end: int, reason: str) -> None:
-    for i in range(start, end):
-        if why[i] is None:
-            why[i] = reason
-
-
-def _drop_menus_and_footer(
-    lines: list[Line], real: list[bool], why: list[str | None], site: re.Pattern[str] | None
-) -> None:
-    """Drop runs of very short lines (menus), and after the last real paragraph
-    the footer: very short lines and lines naming the site (its slogan).
-    """
-
-    def tiny(line: Line, limit: int) -> bool:
-        return line.n <= limit and not line.ends_sentence and not line.text.endswith(":")
-
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and tiny(lines[j], MENU_WORDS):
-            j += 1
-        if j - i >= MENU_RUN:
-            _drop(why, i, j, "menu")
-        i = max(j, i + 1)
-    last = max((i for i, is_real in enumerate(real) if is_real), default=len(lines))
-    for i in range(last + 1, len(lines)):
-        line = lines[i]
-        slogan = site and tiny(line, SHORT_WORDS) and site.search(line.text.lower())
-        if slogan or tiny(line, FOOTER_WORDS):
-            _drop(why, i, i + 1, "footer")
 
 
 def _drop_slogan_sentence(paragraph: str, site: re.Pattern[str]) -> str:

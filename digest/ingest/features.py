@@ -52,7 +52,8 @@ from digest.models import Article, day_number
 #    Lexicon roots starting with k or t also map their meN-/peN- forms
 #    ("mengirim" was "irim", no lexicon word).
 # 8: the bundled lexicon drops words whose Indonesian stem another word
-#    shares ("pertahanan" read as "arrest"), and maps reporting verbs, pakta,
+#    shares ("pertahanan" read as "arrest"), lists words that keep their own
+#    meaning ([not]: "temuan" is no "meet"), and maps reporting verbs, pakta,
 #    aliansi and kemitraan.
 FEATURE_VERSION = 8
 SEED = 1_000_003
@@ -213,7 +214,11 @@ class FeatureExtractor:
         # Lexicon words meet after stemming, in either language's stemmer:
         # "mengirimkan" and "sending" both become "send".
         self._lexicon: dict[str, str] = {}
+        # Words whose stem is a lexicon word's but whose meaning is not ([not] words).
+        self._unmapped = frozenset(w for w, c in terms.lexicon.items() if not c)
         for word, canonical in terms.lexicon.items():
+            if not canonical:
+                continue
             for language in ("en", "id"):
                 self._lexicon.setdefault(stemmer_for(language).stemWord(word), canonical)
             for form in nasal_forms(word):
@@ -279,7 +284,14 @@ class FeatureExtractor:
         if foreign:
             names += stemmer_for(NAMES_STEMMED_AS).stemWords(foreign)
         if self._lexicon:
-            stems = list(map(self._lexicon.get, stems, stems))
+            if self._unmapped.isdisjoint(plain):
+                stems = list(map(self._lexicon.get, stems, stems))
+            else:
+                keep_own = self._unmapped
+                get = self._lexicon.get
+                stems = [
+                    s if w in keep_own else get(s, s) for w, s in zip(plain, stems, strict=True)
+                ]
         return names + stems
 
     def _body_names(

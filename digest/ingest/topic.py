@@ -145,7 +145,11 @@ def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
 
 
 def load_lexicon(path: Path, *, config_path: str | None = None) -> dict[str, str]:
-    """Read ``lexicon.toml``: {word or phrase: canonical}; a word under two is an error."""
+    """Read ``lexicon.toml``: {word or phrase: canonical}; a word under two is an error.
+
+    The words of its ``[not] words`` list map to ``""``: they are not to be read
+    as the lexicon word their stem is ("temuan", a finding, is no "meet").
+    """
     where = str(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -157,6 +161,9 @@ def load_lexicon(path: Path, *, config_path: str | None = None) -> dict[str, str
         raise ConfigError(f"cannot read the lexicon: {exc}", path=where) from None
     found: dict[str, str] = {}
     for table, entries in raw.items():
+        if table == "not" and isinstance(entries, dict):
+            # Words that keep their own meaning though a lexicon word shares their stem.
+            entries = {"": entries.get("words", [])}
         if not isinstance(entries, dict):
             raise ConfigError("must be a table of word lists", key=f"[{table}]", path=where)
         for canonical, variants in entries.items():
