@@ -51,6 +51,13 @@ from digest.ingest.vocabulary import (
 from digest.models import Article, SourceItem
 
 _READ_ALSO_RE = re.compile(rf"^(?:{READ_ALSO})(?!\w)", re.IGNORECASE)
+# The first words the pattern's phrases can open with (a superset): most lines open
+# with none of them, and a set lookup spares the pattern's many alternatives.
+_READ_ALSO_FIRST = frozenset(
+    m.group().lower()
+    for piece in re.sub(r"[()?]", " ", READ_ALSO).split("|")
+    if (m := re.search(r"\w+", piece))
+)
 _FEED_FOOTER_RE = re.compile(FEED_FOOTER, re.IGNORECASE)
 _COMMENT_RE = re.compile(COMMENT_FORM, re.IGNORECASE)
 _COPYRIGHT_RE = re.compile(COPYRIGHT, re.IGNORECASE)
@@ -270,7 +277,7 @@ def _line_chrome(line: Line) -> str | None:
     copyright_hint = "©" in text or not _COPYRIGHT_HINTS.isdisjoint(words)
     if n <= COPYRIGHT_WORDS and copyright_hint and _COPYRIGHT_RE.search(text):
         return "copyright"
-    if n <= LABELLED_WORDS and _READ_ALSO_RE.match(text):
+    if n <= LABELLED_WORDS and words[0] in _READ_ALSO_FIRST and _READ_ALSO_RE.match(text):
         return "related"
     if _FEED_FOOTER_RE.match(text):
         return "related"
