@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from digest.ingest.extract import Line
+from digest.ingest.extract import INITIALS_TAIL_RE, Line
 
 # A related-posts heading ("Baca juga", "Related Posts") is at most this long.
 MARKER_WORDS = 4
@@ -58,10 +58,13 @@ def cut_tail(
 def _resumes(lines: list[Line], real: list[bool], start: int) -> bool:
     """Whether the article goes on after the teaser lines from ``start``: the first
     real line there and the one after it are both real, and neither is a teaser's
-    blurb cut short ("… secara resmi menyatakan…")."""
+    blurb cut short ("… secara resmi menyatakan…"); or the first closes with the
+    newsroom's initials ("… obat-obatan. (ant/jpnn)"), as an article's last does."""
     j = start
     while j < len(real) and not real[j]:
         j += 1
+    if j < len(real) and INITIALS_TAIL_RE.search(lines[j].text):
+        return True  # the article's last paragraph, closed by its newsroom's initials
     if j + 1 >= len(real) or not (real[j] and real[j + 1]):
         return False
     return not any(lines[k].text.endswith(("…", "...")) for k in (j, j + 1))

@@ -170,6 +170,8 @@ _DECORATION_RE = re.compile(r"\s*[*#=~_]{3,}$")
 _HEADING_MARK_RE = re.compile(r"^#{1,6}[ \t]+(?=\S)")
 # A text browser's link number glued to the link's text (lynx: "[12]Kim").
 _LINK_NUMBER_RE = re.compile(r"\[\d{1,4}\](?=[^\s\d\]])")
+# The initials an Indonesian newsroom closes an article with: "(ant/ard)", "(rah)", "(*)".
+INITIALS_TAIL_RE = re.compile(r"\s*\((?:[a-z]{2,6}(?:/[a-z]{2,6}){0,3}|\*{1,3})\)$")
 # A line of this many words with link numbers is a paragraph, not a menu.
 LINKED_PARAGRAPH_WORDS = 12
 
@@ -288,6 +290,8 @@ def _is_wrapped(rows: list[str]) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
+    if text.endswith(")"):
+        text = INITIALS_TAIL_RE.sub("", text)  # "… di Seoul. (ant/ard)"
     return text.rstrip("\"”’')]").endswith((".", "!", "?", "…"))
 
 

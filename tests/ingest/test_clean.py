@@ -489,3 +489,31 @@ def test_a_link_to_another_article_in_other_languages_is_dropped(link: str) -> N
     body = f"Ferry strike ends after pay deal\n\n{paragraphs[0]}\n\n{link}\n\n{paragraphs[1]}\n"
     article = clean(file_item("ferry.txt", body), now=NOW, tz=JAKARTA)
     assert article.paragraphs == paragraphs
+
+
+def test_the_last_paragraph_closed_by_the_newsrooms_initials_is_kept() -> None:
+    """ "… di Seoul. (ant/ard)": the initials close the article; the paragraph is its
+    last, also after a "Baca Juga" box, not a teaser."""
+    paragraphs = [
+        "Korea Selatan menahan sebuah kapal kargo berbendera asing yang diduga mengangkut "
+        "batu bara Korea Utara ke pelabuhan Rusia, kata pejabat di Seoul pada hari Jumat.",
+        "Kapal itu ditahan di pelabuhan Pohang setelah otoritas menerima informasi intelijen "
+        "tentang muatannya, menurut kantor berita Yonhap.",
+        "Pemeriksaan awal menemukan ribuan ton batu bara yang dokumennya menyebut Rusia sebagai "
+        "negara asal, padahal muatan itu diduga berasal dari pelabuhan Nampo di Korea Utara.",
+        "Perdagangan batu bara Korea Utara dilarang oleh sanksi Dewan Keamanan PBB sejak 2017, "
+        "dan Seoul menuduh sejumlah kapal memindahkan muatan di laut untuk menyamarkan asalnya.",
+        "Ini merupakan penahanan kapal ketiga tahun ini terkait perdagangan gelap antara Korea "
+        "Utara dan Rusia, kata seorang pejabat di Seoul. (ant/ard)",
+    ]
+    body = (
+        "Kabar Pagi\n\nKorsel Tahan Kapal Pengangkut Batu Bara Korut\n\n"
+        "Jumat, 14 November 2025 10:15 WIB\n\n"
+        + "\n\n".join(paragraphs[:4])
+        + "\n\nBACA JUGA:\n\nRusia Kirim 50 Dokter ke Korea Utara\n\n"
+        "Korut Bangun Pabrik Obat dengan Teknologi Rusia\n\n"
+        + paragraphs[4]
+        + "\n\nRedaktur & Reporter : Adil\n\nBerita Terkait\n\nLavrov Bertemu Menlu Korut\n"
+    )
+    article = clean(file_item("kapal.txt", body), now=NOW, tz=JAKARTA)
+    assert article.paragraphs == paragraphs
