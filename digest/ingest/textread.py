@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from digest.ingest import textheads, textmeta, textpage
 from digest.ingest.dates import strip_dates
-from digest.ingest.extract import Line, outlet_from_text, split_lines
+from digest.ingest.extract import INITIALS_TAIL_RE, Line, outlet_from_text, split_lines
 from digest.ingest.language import detect_language, stop_words
 from digest.ingest.outlet import find_outlet
 from digest.ingest.templates import (
@@ -34,6 +34,8 @@ LANGUAGE_SAMPLE_CHARS = 2500
 # A sentence this long (in words) right before the article's first long
 # paragraph opens the article.
 OPENING_WORDS = 4
+# How far after the article's run its newsroom's initials ("(lg/ars)") are looked for.
+INITIALS_REACH = 4
 
 
 @dataclass
@@ -118,6 +120,7 @@ def read_text(
         start -= 1
     while end in notices:
         end += 1
+    end = _to_initials(lines, reasons, end)
 
     title = item.title or front.title or md_title or ""
     head_index: int | None = None
@@ -165,6 +168,20 @@ def read_text(
         site=site,
         template_keys=keys,
     )
+
+
+def _to_initials(lines: list[Line], reasons: list[str | None], end: int) -> int:
+    """The article's end moved down to its newsroom's initials ("(lg/ars)") when they
+    follow within a few lines: a short closing sentence before them ("Rusia belum
+    memberikan komentar resmi.") is the article's, though too short to count as prose.
+    Chrome in between (a "Baca Juga" link) still goes by its own reason."""
+    for k in range(end, min(len(lines), end + INITIALS_REACH)):
+        if INITIALS_TAIL_RE.fullmatch(lines[k].text):
+            between = [i for i in range(end, k) if reasons[i] is None]
+            if between and all(lines[i].ends_sentence for i in between):
+                return k
+            return end
+    return end
 
 
 def opening_lines(page: TextReading) -> set[int]:

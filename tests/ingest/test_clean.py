@@ -517,3 +517,25 @@ def test_the_last_paragraph_closed_by_the_newsrooms_initials_is_kept() -> None:
     )
     article = clean(file_item("kapal.txt", body), now=NOW, tz=JAKARTA)
     assert article.paragraphs == paragraphs
+
+
+def test_a_short_closing_sentence_before_the_initials_line_is_the_articles() -> None:
+    paragraphs = [
+        "Korea Utara meluncurkan satelit pengintai militer dari pusat peluncuran Sohae pada "
+        "Selasa pagi, menurut Kepala Staf Gabungan Korea Selatan di Seoul.",
+        "Badan intelijen Seoul menduga Rusia membantu program satelit itu dengan teknologi "
+        "mesin roket sebagai imbalan atas pasokan amunisi untuk perang di Ukraina.",
+        "Jepang dan Amerika Serikat mengecam peluncuran tersebut sebagai pelanggaran resolusi "
+        "Dewan Keamanan PBB yang melarang Pyongyang menggunakan teknologi rudal balistik.",
+        "Rusia belum memberikan komentar resmi atas peluncuran tersebut.",
+    ]
+    body = (
+        "Lintas Global\n\nKorut Luncurkan Satelit Mata-mata dengan Bantuan Rusia\n\n"
+        "Selasa, 18 November 2025 09:40 WIB\n\n"
+        + "\n\n".join(paragraphs[:3])
+        + "\n\nBaca Juga: Putin: Rusia Tak Langgar Sanksi dalam Kerja Sama Antariksa\n\n"
+        + paragraphs[3]
+        + "\n\n(lg/ars)\n\nBagikan: [Facebook] [X] [WhatsApp]\n\nKOMENTAR (0)\n"
+    )
+    article = clean(file_item("satelit.txt", body), now=NOW, tz=JAKARTA)
+    assert article.paragraphs == paragraphs
