@@ -218,9 +218,13 @@ def _consensus(stated: list[str]) -> str:
     best = max(votes, key=lambda k: (votes[k], k == whole))
     chosen = spelled[best] if votes[best] > 1 else stated[0]
     # A meta title cut short ("… de", "… en...") is completed by a source that
-    # states it whole.
+    # states it whole; one that adds a part of its own ("… says - ABC News") does not.
     key = _key(chosen)
-    longer = [t for t in stated if _key(t).startswith(key + " ")]
+    longer = [
+        t
+        for t in stated
+        if _key(t).startswith(key + " ") and all(_key(p) != key for p in split_title(t))
+    ]
     return min(longer, key=len) if longer else chosen
 
 

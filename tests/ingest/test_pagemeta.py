@@ -289,6 +289,16 @@ def test_a_title_of_site_and_headline_keeps_the_headline() -> None:
     assert meta.title == "Putin terima Kim Jong Un di Kremlin"
 
 
+def test_a_title_with_the_sites_suffix_does_not_complete_the_headline() -> None:
+    """Only a title cut short is completed by a longer one; "Headline - Site" adds a part."""
+    meta = _meta(
+        """<html><head><title>North Korean troops seen in Zaporizhzhia - Harbour News</title>
+        <meta name="DC.title" content="North Korean troops seen in Zaporizhzhia">
+        </head><body><p>Text.</p></body></html>"""
+    )
+    assert meta.title == "North Korean troops seen in Zaporizhzhia"
+
+
 def test_a_microdata_publisher_names_the_site_not_its_authors() -> None:
     meta = _meta(
         """<html><head></head><body><article itemscope itemtype="https://schema.org/NewsArticle">
