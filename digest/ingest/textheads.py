@@ -229,6 +229,8 @@ def _ends_caption_above(lines: list[Line], i: int) -> bool:
 # A kicker above a headline ("Tanz in der St. Galler Lokremise:") has at most
 # this many words.
 KICKER_WORDS = 10
+# A kicker without its colon is shorter: a topic, not a sentence.
+SHORT_KICKER_WORDS = 5
 
 
 def kicker_above(lines: list[Line], reasons: list[str | None], prose: list[bool], i: int) -> str:
@@ -243,6 +245,29 @@ def kicker_above(lines: list[Line], reasons: list[str | None], prose: list[bool]
     if not 2 <= above.n <= KICKER_WORDS or not above.text.endswith(":"):
         return ""
     return above.text
+
+
+def headline_below_kicker(
+    lines: list[Line], reasons: list[str | None], prose: list[bool], i: int
+) -> int | None:
+    """The line under a kicker chosen as the headline, when that line is the headline.
+
+    Sites print a short topic line straight over the headline ("Kim Jong Uns
+    Kriegswirtschaft" over "Wie Nordkorea zu Russlands wichtigstem
+    Waffenlieferanten wurde"), without a colon: the longer title-shaped line
+    right under a short one, with no reason to drop it, is the headline.
+    """
+    below = i + 1
+    if below >= len(lines) or reasons[below] is not None or prose[below]:
+        return None
+    kicker, line = lines[i], lines[below]
+    if kicker.n > SHORT_KICKER_WORDS or kicker.text.endswith((".", "!", "?", ":")):
+        return None
+    if not (kicker.text[:1].isalnum() and line.text[:1].isalnum()):
+        return None  # list items of a menu ("☆ SPIEGEL Geschichte", "☆ SPIEGEL TV Wissen")
+    if line.n <= kicker.n or line.n < HEADLINE_WORDS[0] or not _title_like(line):
+        return None
+    return below
 
 
 def _title_like(line: Line) -> bool:

@@ -141,8 +141,12 @@ def read_text(
             head_index = choice.index
             title = lines[choice.index].text
             kicker = textheads.kicker_above(lines, reasons, prose, head_index)
+            under = textheads.headline_below_kicker(lines, reasons, prose, head_index)
             if kicker:
                 title = f"{kicker} {title}"
+            elif under is not None:
+                title = f"{title}: {lines[under].text}"
+                head_index = under
 
     if not outlet:
         said = textmeta.outlet_in_text(lines, text, start=start, head_index=head_index)

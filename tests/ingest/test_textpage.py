@@ -10,7 +10,7 @@ import pytest
 from digest.ingest.clean import clean_page
 from digest.ingest.extract import Line
 from digest.ingest.language import detect_language, stop_words
-from digest.ingest.textheads import caption_shape, date_heavy, ends_sentence
+from digest.ingest.textheads import caption_shape, date_heavy, ends_sentence, headline_below_kicker
 from digest.ingest.textmeta import holder_name, logo_outlet, url_date
 from digest.ingest.textpage import addresses_reader
 from digest.models import SourceItem
@@ -381,3 +381,23 @@ def test_a_row_of_topic_tags_is_not_the_headline() -> None:
 def test_a_markdown_heading_in_a_text_page_loses_its_marks() -> None:
     page = f"World | Europe\n\n# Ferry strike strands travellers\n\nBy Anna Berg\n\n{BODY}"
     assert _headline(page) == "Ferry strike strands travellers"
+
+
+@pytest.mark.parametrize(
+    ("kicker", "below", "headline"),
+    [
+        ("Kim Jong Uns Kriegswirtschaft", "Wie Nordkorea zu Russlands Waffenlieferanten wurde", 1),
+        ("Ferry strike", "Crews return to work after the pay deal is signed", 1),
+        ("☆ SPIEGEL Geschichte", "☆ SPIEGEL TV Wissen und mehr", None),  # a menu's items
+        ("Ferry strike ends.", "Crews return to work after the pay deal is signed", None),
+        ("Ferry crews return to work", "after the deal", None),  # shorter: no headline
+    ],
+)
+def test_the_headline_under_a_kicker_without_a_colon(
+    kicker: str, below: str, headline: int | None
+) -> None:
+    """A short topic line chosen as the headline gives way to the title-shaped line under it."""
+    lines = [Line(kicker), Line(below), Line(BODY.split("\n\n")[0])]
+    reasons: list[str | None] = [None, None, None]
+    prose = [False, False, True]
+    assert headline_below_kicker(lines, reasons, prose, 0) == headline
