@@ -53,6 +53,7 @@ from digest.ingest.outletplaces import (
     rights_holder,
 )
 from digest.ingest.outletwords import brand_of, is_company, is_control
+from digest.ingest.places import is_place
 from digest.ingest.sitehosts import (
     DOMAIN_TOKEN_RE,
     SPELLED_HOSTS,
@@ -266,7 +267,7 @@ FEATURES = (
     "logo", "dateline", "newsroom", "slogan", "copyright", "credit", "domain", "line", "named",
     "mention", "owner",
     "spelled", "kinds", "brand", "bare", "items", "chrome", "prose", "lower", "host", "top",
-    "bottom", "words1", "upper", "by", "control", "company", "story", "repeat",
+    "bottom", "words1", "upper", "by", "control", "company", "story", "repeat", "place",
 )  # fmt: skip
 WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
     "logo": 3.5, "dateline": 2.5, "newsroom": 1.5, "slogan": 2.0, "copyright": 1.2,
@@ -274,7 +275,7 @@ WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
     "bare": 0.5, "items": -0.7, "chrome": 1.0, "prose": 0.2, "lower": -0.7, "host": 2.0,
     "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0, "control": -4.0,
     "company": -3.0, "story": -1.0, "repeat": -1.5, "mention": 0.3,
-    "owner": 1.2,
+    "owner": 1.2, "place": -4.0,
 }  # fmt: skip
 
 
@@ -321,6 +322,10 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     if not cand.kinds & {"dateline", "named", "newsroom"}:  # which the story's opening prints
         f["story"] = math.log2(1 + page.story.count(name))
     f["repeat"] = 1.0 if cand.bare >= REPEATED else 0.0
+    # A city or country the menus and datelines repeat ("Köln", "St. Paul"), unless
+    # something only the site owns vouches for it (its notice, domain or logo).
+    if not organisation and not agree and not cand.kinds & {"named", "newsroom", "owner"}:
+        f["place"] = 1.0 if is_place(name) else 0.0
     return f
 
 

@@ -10,6 +10,7 @@ from digest.ingest.clean import clean
 from digest.ingest.extract import split_lines
 from digest.ingest.outlet import candidates, find_outlet
 from digest.ingest.outletplaces import CREDIT_RE
+from digest.ingest.places import is_place
 from digest.ingest.sitehosts import host_counts, spelled_in, spells
 from digest.models import SourceItem
 
@@ -298,3 +299,31 @@ def test_a_section_among_a_menus_items_gives_way_to_the_masthead() -> None:
 def test_a_brand_in_lower_case_with_a_capital_inside() -> None:
     body = "harbourNews\nMasuk\n\nFerry strike ends after pay deal\n\n" + PROSE + "harbourNews\n"
     assert _outlet(body) == "harbourNews"
+
+
+def test_a_city_the_chrome_repeats_gives_way_to_the_sites_own_name() -> None:
+    # A local site heads its sections and teasers with its city; its own name is a
+    # brand printed inside other chrome lines. The city is a populated place (GeoNames).
+    teasers = "".join(
+        f"{t} Bremen Top\n"
+        for t in ("Polizei sucht Zeugen nach Unfall", "Werder gewinnt in Bremen",
+                  "Wetter in Bremen: Regen bis Sonntag", "Neuer Markt in Bremen eröffnet")
+    )  # fmt: skip
+    body = (
+        "Bremen\n• Bremen\n• Sport\n• Kultur\nJobs bei WESER24\n\n"
+        "Ferry strike ends after pay deal\n\n"
+        + PROSE
+        + "Bremen\n"
+        + teasers
+        + "WESER24 BREAKING NEWS\nDu hast den WESER24 Push-Service abonniert.\nBremen\n"
+    )
+    assert _outlet(body) == "WESER24"
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [("Köln", True), ("Cologne", True), ("St. Paul", True), ("JAKARTA", True),
+     ("Indonesia", True), ("Reuters", False), ("Antara", False), ("Los Andes", False)],
+)  # fmt: skip
+def test_places_are_cities_countries_and_states_of_geonames(name: str, place: bool) -> None:
+    assert is_place(name) is place
