@@ -112,7 +112,14 @@ _DATELINE_PAREN_RE = re.compile(
 # TASS's form, the place and the date before the slashes ("PYONGYANG, June 17. /TASS/."),
 # unlike a breadcrumb ("Home/News/World") or a photo credit ("Parliament/AFP/Getty").
 _DATELINE_SLASHED_RE = re.compile(
-    r"^[A-ZÀ-Ý][\w'’. -]{1,40}?,\s*[\w .]{1,20}?\s*/(?P<name>[A-Z][\w-]{1,20})/\.?(?:\s|$)"
+    r"^[A-ZÀ-ÝА-ЯЁ][\w'’. -]{1,40}?,\s*[\w .]{1,20}?\s*/(?P<name>[A-ZА-ЯЁ][\w-]{1,20})/\.?(?:\s|$)"
+)
+# RIA Novosti's form, the name after the dash and closed by a full stop: "ВОНСАН, 11 июл —
+# РИА Новости. Министр …", "MOSCOW, July 11 — Interfax. The …" (the place in capitals, a
+# date with a figure, each of the name's words capitalised, unlike a sentence after a dash).
+_DATELINE_DASHED_RE = re.compile(
+    r"^[A-ZÀ-ÝА-ЯЁ][A-ZÀ-ÝА-ЯЁ'’. -]{1,30},\s*(?=[^—–\n]{0,20}\d)[^—–\n]{1,20}?\s+[—–-]{1,2}\s+"
+    r"(?P<name>[A-ZÀ-ÝА-ЯЁ][\w-]*(?:\s+[A-ZÀ-ÝА-ЯЁ][\w-]*){0,2})\.\s"
 )
 
 
@@ -170,7 +177,11 @@ def dateline_name(text: str) -> str | None:
         if m:
             return m["name"]
     if "," in head:
-        m = _DATELINE_DOMAIN_RE.match(text) or _DATELINE_AFTER_RE.match(text)
+        m = (
+            _DATELINE_DOMAIN_RE.match(text)
+            or _DATELINE_AFTER_RE.match(text)
+            or _DATELINE_DASHED_RE.match(text)
+        )
         if m:
             return m["name"]
     return None

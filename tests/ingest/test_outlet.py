@@ -98,6 +98,7 @@ def test_wire_dateline_names_the_outlet() -> None:
         ("MOSCOW/SEOUL, April 28 (Corkwire) -", "Corkwire"),
         ("WONSAN, North Korea, July 12 (Corkwire) -", "Corkwire"),
         ("PYONGYANG, June 17. /CORKWIRE/.", "CORKWIRE"),
+        ("ПХЕНЬЯН, 17 июня. /КОРКВАЙР/.", "КОРКВАЙР"),  # in Cyrillic
     ],
 )
 def test_a_wire_dateline_between_headline_and_article_names_the_outlet(
@@ -254,6 +255,8 @@ def test_names_in_the_chrome_a_copyright_domain_and_a_spelled_out_acronym() -> N
         ("JAKARTA, WARTAKINI - ", "WARTAKINI"),
         ("JAKARTA, KABARKITA.com - ", "KABARKITA.com"),
         ("WASHINGTON, DC - ", ""),  # a state's code, not a site
+        ("ПОРТСМУТ, 11 июл — Корк Новости. ", "Корк Новости"),  # the name after the dash
+        ("PORTSMOUTH, July 11 — The Harbour said. ", ""),  # a sentence after the dash
     ],
 )
 def test_a_site_dateline_names_the_outlet(dateline: str, outlet: str) -> None:
