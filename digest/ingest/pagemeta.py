@@ -123,9 +123,37 @@ def _headline(
     slogan = all(_site_and_slogan(t, keys) for t in titles if t)
     if best is not None and (agreed[0] >= AGREE_SHARE or not stated or slogan):
         return _without_kicker(best, stated), best
+    if best is None and not any(titles[:-1]):
+        heading = _heading_over_lede(tree, metas, stated)
+        if heading is not None:
+            return heading, None
     if stated:
         return _consensus(stated), None
     return (element_text(best), best) if best is not None else (None, None)
+
+
+# Headings looked at on a page without an <h1>, and the lede's paragraphs read.
+HEADINGS = 3
+LEDE_PARAGRAPHS = 3
+# A heading names the article when this share of its words is in the lede.
+LEDE_SHARE = 0.5
+
+
+def _heading_over_lede(tree: HtmlElement, metas: dict[str, str], stated: list[str]) -> str | None:
+    """On a page with no ``<h1>`` whose only title is the site's ("The Hankyoreh :
+    english edition"), the ``<h2>`` whose words the lede repeats ("[News analysis]
+    What Moscow gets from Pyongyang's deminers in Kursk")."""
+    paragraphs = [element_text(p) for p in tree.iter("p")]
+    lede = " ".join(
+        [metas.get("description", ""), *[p for p in paragraphs if len(p) >= 80][:LEDE_PARAGRAPHS]]
+    )
+    if not lede.strip() or any(agreement(t, lede) >= LEDE_SHARE for t in stated):
+        return None
+    for h2 in list(tree.iter("h2"))[:HEADINGS]:
+        text = element_text(h2)
+        if _long_enough(text) and agreement(text, lede) >= LEDE_SHARE:
+            return text
+    return None
 
 
 def _after(h1: HtmlElement | None) -> str | None:

@@ -280,6 +280,29 @@ def test_a_title_of_site_and_slogan_yields_to_the_h1() -> None:
     assert meta.sitename == "Warta Timur"
 
 
+_LEDE = (
+    "<p>The harbour authority said on Tuesday that the ferry crews would return to work "
+    "after the operators agreed to a new contract with higher pay and shorter shifts.</p>"
+)
+
+
+def test_without_an_h1_a_heading_the_lede_repeats_beats_a_title_naming_only_the_site() -> None:
+    meta = _meta(
+        f"""<html><head><title>The Harbour Times : english edition</title></head>
+        <body><h2>Most read</h2><h2>[Analysis] Ferry crews return to work after pay deal</h2>
+        {_LEDE}<h2>Operators agreed to a new contract</h2></body></html>"""
+    )
+    assert meta.title == "[Analysis] Ferry crews return to work after pay deal"
+
+
+def test_without_an_h1_a_title_the_lede_repeats_stays_the_headline() -> None:
+    meta = _meta(
+        f"""<html><head><title>Ferry crews return to work - Harbour Times</title></head>
+        <body><h2>Operators agreed to a new contract with higher pay</h2>{_LEDE}</body></html>"""
+    )
+    assert meta.title == "Ferry crews return to work - Harbour Times"
+
+
 def test_a_title_of_site_and_headline_keeps_the_headline() -> None:
     meta = _meta(
         """<html><head><title>Warta Timur | Putin terima Kim Jong Un di Kremlin</title>
