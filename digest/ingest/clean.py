@@ -28,13 +28,13 @@ from digest.ingest.extract import (
     Line,
     detect_language,
     extract_html,
-    site_key,
     split_lines,
 )
 from digest.ingest.itemfacts import outlet_for, publication_date
 from digest.ingest.templates import NO_TEMPLATES, TemplateLookup
 from digest.ingest.textheads import caption_shape
 from digest.ingest.textread import opening_lines, read_text
+from digest.ingest.textsite import site_key
 from digest.ingest.vocabulary import (
     BYLINE_WORDS,
     CHANNEL_WORDS,

@@ -150,21 +150,23 @@ def find_date(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
 
 
 def find_date_and_year(
-    text: str, *, now: datetime, tz: ZoneInfo, changes: bool = True
+    text: str, *, now: datetime, tz: ZoneInfo, changes: bool = True, weekday: bool = False
 ) -> tuple[datetime, bool] | None:
     """:func:`find_date`, and whether the text wrote the date's year (else it was guessed).
 
     A date labelled as a later change ("Diperbarui 13 Jul 2025", "Updated:
     15 Aug 2025") counts only when the head gives no other date, and with
-    ``changes`` false not at all.
+    ``changes`` false not at all. With ``weekday``, a weekday written with a
+    date pins its year as well ("Rabu (12/2)": the latest 12 February on a
+    Wednesday).
     """
     head, weak_end = _head(text)
     if "年" in head or "년" in head:
         head = _CJK_DATE_RE.sub(_iso_of_cjk, head)
     first = without_changes(head)
-    found = _best_date(first, weak_end, now=now, tz=tz)
+    found = _best_date(first, weak_end, now=now, tz=tz, weekday=weekday)
     if found is None and changes and first is not head:
-        found = _best_date(head, weak_end, now=now, tz=tz)
+        found = _best_date(head, weak_end, now=now, tz=tz, weekday=weekday)
     return found
 
 
@@ -187,7 +189,7 @@ def without_changes(text: str) -> str:
 
 
 def _best_date(
-    head: str, weak_end: int, *, now: datetime, tz: ZoneInfo
+    head: str, weak_end: int, *, now: datetime, tz: ZoneInfo, weekday: bool = False
 ) -> tuple[datetime, bool] | None:
     candidates = [
         _Candidate(_score(m, head), m.start(), m)
@@ -199,7 +201,7 @@ def _best_date(
         found = _to_datetime(candidate.match, now=now, tz=tz)
         if found is not None:
             m = candidate.match
-            return found, bool(m["y1"] or m["y2"] or m["iy"] or m["ny"])
+            return found, bool(m["y1"] or m["y2"] or m["iy"] or m["ny"] or (weekday and m["wd"]))
     return None
 
 

@@ -27,7 +27,7 @@ from trafilatura.settings import use_config
 from digest.ingest.language import detect_language as detect_language
 from digest.ingest.pagedate import StatedDate
 from digest.ingest.pagemeta import PageMeta, read_page_meta, tree_of
-from digest.ingest.sitename import spelled_spans, tidy_name
+from digest.ingest.sitename import tidy_name
 
 # trafilatura logs an ERROR for every short feed fragment it finds no article
 # in; that is expected here (fragments fall back to a plain conversion), so its
@@ -155,6 +155,15 @@ CONTINUED_WORDS = 3
 # this share of the longest, and at least this share stops mid-sentence.
 WRAP_WIDTH = (40, 100)
 WRAP_SHARE = 0.6
+# A page is wrapped at a width when this many rows reach to within WRAP_DENSE of it;
+# a row within WRAP_SLACK of it broke there when the next word did not fit (to within
+# WRAP_FIT: tools count the width with or without a margin).
+WRAP_ROWS = 5
+WRAP_DENSE = 8
+WRAP_SLACK = 15
+WRAP_FIT = 3
+# A row of text has words: a rule (━━━━) or an address is no wrapped row.
+WRAP_ROW_SPACES = 3
 _WORD_RE = re.compile(r"\w+")
 # Every ASCII character outside ``\w`` made a space: ASCII text splits into _WORD_RE's words.
 _NON_WORD_BYTES = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b) == "_"))
@@ -162,7 +171,7 @@ _ASCII_GAPS = bytes.maketrans(_NON_WORD_BYTES, b" " * len(_NON_WORD_BYTES))
 # White space that a line's words are not separated by; a line holding any is
 # re-spaced (most lines hold none, and testing is much cheaper than re-spacing).
 _ODD_SPACES = ("  ", "\t", "\u00a0", "\u2009", "\u202f", "\u3000", "\x0b", "\x0c")
-_BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n\s*")
+_BLANK_LINE_RE = re.compile(r"\n(?:[^\S\n]*\n)+")
 _BULLETS = "•·▪►»◦●■-*–"
 _BULLET_RE = re.compile(rf"^(?:[{re.escape(_BULLETS)}]\s+)+")
 _DECORATIONS = ("*", "#", "=", "~", "_")
@@ -226,20 +235,32 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
     units: list[str] = []
     # Most pages hold no odd space at all: one test of the page spares one per row.
     tidy = _tidy if any(odd in text for odd in _ODD_SPACES) else str.strip
+    width = _wrap_width(text) if wrapped else 0
     for block in _BLANK_LINE_RE.split(text):
-        rows = [tidy(r) for r in block.split("\n")]
+        raw = block.split("\n")
+        rows = [tidy(r) for r in raw]
         rows = [r for r in rows if r]
         if wrapped and _is_wrapped(rows):
             units.append(" ".join(rows))
             continue
         start = len(units)
-        for row in rows:
+        # The width each row took as the page printed it (its indent included).
+        widths = [len(r.rstrip()) for r in raw if r and not r.isspace()] if width else []
+        for i, row in enumerate(rows):
             prev = units[-1] if len(units) > start else ""
-            if (
-                row[0].islower()
-                and prev.count(" ") + 1 >= CONTINUED_WORDS
-                and prev[-1] not in ":;"
-                and not _ends_sentence(prev)
+            if prev and (
+                (
+                    row[0].islower()
+                    and prev.count(" ") + 1 >= CONTINUED_WORDS
+                    and prev[-1] not in ":;"
+                    and not _ends_sentence(prev)
+                )
+                or (
+                    width
+                    and prev.count(" ") >= WRAP_ROW_SPACES
+                    and _broke_at_width(widths[i - 1], row, width)
+                    and not _ends_sentence(prev)
+                )
             ):
                 units[-1] = f"{prev} {row}"
             else:
@@ -277,6 +298,32 @@ def _tidy(row: str) -> str:
     return " ".join(row.split()) if any(odd in row for odd in _ODD_SPACES) else row.strip()
 
 
+def _wrap_width(text: str) -> int:
+    """The column a text browser wrapped the page at (``lynx -dump`` at 79, w3m at
+    its window's width), or 0 when the page is not wrapped: the longest row width
+    that WRAP_ROWS rows of several words reach to within WRAP_DENSE characters,
+    once the few longer rows (an address, a table) are set aside."""
+    least = WRAP_WIDTH[0]
+    rows = (r.rstrip() for r in text.split("\n") if len(r) >= least)
+    lengths = sorted((len(r) for r in rows if r.count(" ") >= WRAP_ROW_SPACES), reverse=True)
+    outliers = max(3, len(lengths) // 20)
+    for i, top in enumerate(lengths[: outliers + 1]):
+        near = i + WRAP_ROWS - 1
+        if near < len(lengths) and lengths[near] >= top - WRAP_DENSE and top >= least:
+            return top
+    return 0
+
+
+def _broke_at_width(prev_width: int, row: str, width: int) -> bool:
+    """Whether the row before ``row`` ended only because ``row``'s first word would not
+    fit in ``width`` (a headline or caption wrapped over two rows), not where its
+    writer ended it (a menu item, a short line)."""
+    if row[0] in _BULLETS or row[0] == "[":
+        return False
+    first = row.split(" ", 1)[0]
+    return prev_width >= width - WRAP_SLACK and prev_width + 1 + len(first) > width - WRAP_FIT
+
+
 def _is_wrapped(rows: list[str]) -> bool:
     if len(rows) < 3 or any(_BULLET_RE.match(r) for r in rows):
         return False
@@ -293,126 +340,3 @@ def _ends_sentence(text: str) -> bool:
     if text.endswith(")"):
         text = INITIALS_TAIL_RE.sub("", text)  # "… di Seoul. (ant/ard)"
     return text.rstrip("\"”’')]").endswith((".", "!", "?", "…"))
-
-
-# --- What a text says about its own site ----------------------------------------
-
-# A site names itself in its header and footer: the slices of text searched.
-HEAD_CHARS = 1500
-TAIL_CHARS = 3000
-# Domain suffixes that make a word a site name ("Tampang.com", "KOMPAS.com").
-_DOMAIN = r"(?:\.(?i:co\.id|or\.id|web\.id|com|net|org|news|info|tv|id|co)\b)"
-_NAME_TOKEN = rf"(?:[A-Z0-9][\w&'’-]*{_DOMAIN}?|[a-z0-9][\w-]*{_DOMAIN})"
-_NAME = rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+(?!(?i:all|hak|seluruh)\b){_NAME_TOKEN}){{0,3}})"
-# A footer line opening with a copyright sign: "Copyright © Tampang.com",
-# "© 2025 Example Media. All rights reserved." ("© 2019 by <author>" is not a site).
-_COPYRIGHT_NAME_RE = re.compile(
-    rf"^[ \t]*(?i:©|\(c\)|copyright|hak cipta)[ \t]*(?:©|\(c\))?[ \t]*"
-    rf"(?:\d{{4}}(?:[ \t]*[-–][ \t]*\d{{4}})?[ \t,]*)?(?!(?i:by)\b){_NAME}",
-    re.MULTILINE,
-)
-# The site advertising itself: "berita … hanya ada di POS VIRAL". The phrase is
-# looked up with str.find (a regex over the whole text is slow) and the name read
-# after it; a news word must come shortly before it.
-_SLOGAN_PHRASES = ("hanya ada di ", "hanya di ", "cuma ada di ", "cuma di ", "only on ", "only at ")
-_SLOGAN_CONTEXT = ("berita", "informasi", "info", "news", "update")
-# "POSVIRAL hadir di saluran whatsapp", "News Site is now on Telegram".
-_CHANNEL_PHRASES = ("hadir di saluran", "hadir di channel", "kini ada di", "is now on")
-_NAME_AT_RE = re.compile(_NAME)
-_NAME_LINE_START_RE = re.compile(rf"^[ \t]*{_NAME}[ \t]*$")
-# A dateline naming the site: "KLIKWARTAKU — …", "JAKARTA, KOMPAS.com - …".
-_DATELINE_NAME_RE = re.compile(
-    rf"^(?:[A-Z]+(?:[ \t][A-Z]+)*,[ \t]*)?(?P<name>[A-Z][A-Za-z0-9]*{_DOMAIN}?)"
-    r"[ \t]*(?:\([^)\n]{1,30}\))?[ \t]*[—–-]{1,2}[ \t]",
-    re.MULTILINE,
-)
-_SUFFIX_RE = re.compile(rf"^(?P<base>.+?)(?P<suffix>{_DOMAIN})?$")
-_NON_ALNUM_RE = re.compile(r"[\W_]+")
-
-
-def _suffix_parts(name: str) -> re.Match[str]:
-    """A name split into its base and a domain suffix (the pattern matches any non-empty name)."""
-    parts = _SUFFIX_RE.match(name)
-    assert parts is not None, name
-    return parts
-
-
-def outlet_from_text(text: str) -> str | None:
-    """The site's name when the text names its own site, normalised for display.
-
-    Looks at a copyright line, a self-promoting slogan, then a dateline (which
-    counts only with a domain, or when the text spells the name with one
-    elsewhere, so "MOSCOW —" is not taken for a site).
-    """
-    found = _COPYRIGHT_NAME_RE.search(text[-TAIL_CHARS:])
-    if found is None:  # only the slogans read the page in lower case
-        lower = text.lower()
-        if len(lower) != len(text):  # a rare letter that lower-cases to two: skip the slogans
-            lower = ""
-        found = _slogan_name(text, lower)
-    if found is None:
-        found = _DATELINE_NAME_RE.search(text[:HEAD_CHARS])
-        if found is not None:
-            name = found["name"]
-            if not re.search(rf"{re.escape(_suffix_parts(name)['base'])}{_DOMAIN}", text, re.I):
-                found = None
-    if found is None:
-        return None
-    name = re.sub(r"[ \t]+(?:19|20)\d\d$", "", found["name"].strip())
-    ends = text if len(text) <= HEAD_CHARS + TAIL_CHARS else text[:HEAD_CHARS] + text[-TAIL_CHARS:]
-    return _display_name(name, ends)
-
-
-def site_key(outlet: str) -> str:
-    """An outlet's name as bare lower-case letters and digits, without a domain suffix.
-
-    "Tampang.com", "TAMPANG" and "Tampang" share the key "tampang", so the clean
-    stage can find the site's name in any spelling.
-    """
-    base = _SUFFIX_RE.match(outlet.strip())
-    return _NON_ALNUM_RE.sub("", (base["base"] if base else outlet).lower())
-
-
-def _slogan_name(text: str, lower: str) -> re.Match[str] | None:
-    """The name in a self-promoting phrase of ``text`` (``lower`` is it in lower case)."""
-    for phrase in _SLOGAN_PHRASES:
-        at = lower.find(phrase)
-        while at != -1:
-            found = _NAME_AT_RE.match(text, at + len(phrase))
-            if found and any(w in lower[max(0, at - 70) : at] for w in _SLOGAN_CONTEXT):
-                return found
-            at = lower.find(phrase, at + 1)
-    for phrase in _CHANNEL_PHRASES:
-        at = lower.find(phrase)
-        while at != -1:
-            line_start = text.rfind("\n", 0, at) + 1
-            found = _NAME_LINE_START_RE.match(text, line_start, at)
-            if found:
-                return found
-            at = lower.find(phrase, at + 1)
-    return None
-
-
-def _display_name(name: str, text: str) -> str:
-    """The best spelling of ``name`` that the text uses: mixed case, then spaced.
-
-    "KLIKWARTAKU" becomes "KlikWartaku" when the text also writes it so, and
-    "POSVIRAL" becomes "POS VIRAL"; a domain suffix the name came with is kept.
-    """
-    parts = _suffix_parts(name)
-    base, suffix = parts["base"], (parts["suffix"] or "").lower()
-    letters = [c for c in base.lower() if c.isalnum()]
-    if not letters:
-        return name
-    lower = text.lower()
-    if len(lower) == len(text):
-        variants = [text[a:b] for a, b in spelled_spans("".join(letters), lower)] or [base]
-    else:
-        variants = [base]
-
-    def rank(variant: str) -> tuple[bool, int]:
-        alpha = [c for c in variant if c.isalpha()]
-        mixed = any(c.isupper() for c in alpha) and any(c.islower() for c in alpha)
-        return mixed, variant.count(" ")
-
-    return max(variants, key=rank) + suffix

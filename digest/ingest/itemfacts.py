@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from digest.ingest.dates import FUTURE_TOLERANCE, find_date
-from digest.ingest.extract import Extracted, outlet_from_text
+from digest.ingest.extract import Extracted
 from digest.ingest.pagedate import StatedDate, choose_date
+from digest.ingest.textsite import outlet_from_text
 from digest.models import SourceItem
 
 

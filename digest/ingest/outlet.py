@@ -366,8 +366,8 @@ def rank(
     page = _Page(
         text=text,
         story=_PARENS_RE.sub("", _story(lines, top, end)),
-        chrome="\n".join(line.text for line in lines if line.n <= CHROME_WORDS),
-        prose="\n".join(line.text for line in lines if line.n > CHROME_WORDS),
+        chrome="\n".join(line.text for line in lines if _chrome(line)),
+        prose="\n".join(line.text for line in lines if not _chrome(line)),
         top=top,
         end=end,
     )
@@ -379,6 +379,15 @@ def rank(
         if best is None or cand.score > best.score:
             best = cand
     return best
+
+
+# A rights notice opening a line: "Copyright © St.Galler Tagblatt. Alle Rechte vorbehalten. …".
+_NOTICE_OPEN_RE = re.compile(r"(?:©|\(c\)|copyright\b)", re.I)
+
+
+def _chrome(line: Line) -> bool:
+    """A short line, or a rights notice however long: the site's chrome, not its prose."""
+    return line.n <= CHROME_WORDS or bool(_NOTICE_OPEN_RE.match(line.text))
 
 
 # A dateline or credit opening a paragraph ("Jakarta, CNN Indonesia -- …", "TEMPO.CO, Jakarta -"):

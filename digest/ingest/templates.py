@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from digest.ingest.extract import Line, site_key
+from digest.ingest.extract import Line
+from digest.ingest.textsite import site_key
 from digest.models import SourceItem
 
 # Only lines this short are counted: prose paragraphs are never template.

@@ -44,6 +44,8 @@ from digest.ingest.textheads import caption_shape
 DATELINE_BEFORE = 3
 DATELINE_AFTER = 8
 DATELINE_LINE_WORDS = 20
+# A date without its year is read from a line of at most this many words only.
+YEARLESS_WORDS = 8
 # Rings 2 and 3: how many lines a dated line may sit before and after the
 # first paragraph, above and under the headline. The chrome between a
 # headline and its first paragraph (share bar, photo, caption, byline) rarely
@@ -97,7 +99,10 @@ def dateline_date(
         # April 27", "Wednesday") yields to a full date nearby.
         if dated[1]:
             return dated[0]
-        guessed = guessed or dated[0]
+        if guessed is None:  # a yearless date in a sentence is an event's ("… on Feb. 9")
+            terse = [line for line in short if line.n <= YEARLESS_WORDS]
+            dated = _window_date(terse, now=now, tz=tz, language=language) if terse else None
+            guessed = dated[0] if dated is not None else None
     first = around if body is None else body
     for reach, timed in ((NEAR, False), (FAR, True)):
         found = nearest_dated_line(
@@ -114,10 +119,13 @@ def dateline_date(
             return found
     if guessed is not None:
         return guessed
-    # Paragraphs further into the article than its first few tell its story's dates.
+    # Paragraphs further into the article than its first few tell its story's dates;
+    # in the first few, a date without its year or weekday is an event's ("at the
+    # Oscars on Feb. 9"), where a lede's "Rabu (12/2)" is the day it reports.
     last = max(around, first + BODY_AFTER)
-    dated = _window_date(above + below[: last - around], now=now, tz=tz, language=language)
-    return dated[0] if dated is not None else None
+    window = above + below[: last - around]
+    dated = _window_date(window, now=now, tz=tz, language=language, weekday=True)
+    return dated[0] if dated is not None and dated[1] else None
 
 
 def nearest_dated_line(
@@ -166,16 +174,17 @@ def nearest_dated_line(
 
 
 def _window_date(
-    group: list[Line], *, now: datetime, tz: ZoneInfo, language: str
+    group: list[Line], *, now: datetime, tz: ZoneInfo, language: str, weekday: bool = False
 ) -> tuple[datetime, bool] | None:
-    """The best date of a few lines, and whether it wrote its year."""
+    """The best date of a few lines, and whether it wrote its year (or, with
+    ``weekday``, a weekday that pins it)."""
     # A URL's date is weaker evidence than a dateline, and is tried last.
     window = "\n".join(line.text for line in group if "://" not in line.text)
     if not window:
         return None
     if ":" in window:  # a time glued to its year ("202112:30"); most windows hold no time
         window = GLUED_TIME_RE.sub(r"\1 \2", window)
-    dated = find_date_and_year(window, now=now, tz=tz)
+    dated = find_date_and_year(window, now=now, tz=tz, weekday=weekday)
     if dated is None and language not in ("id", "en"):
         found = any_language_date(window, language, now=now, tz=tz)
         dated = (found, True) if found is not None else None

@@ -36,6 +36,9 @@ HEADLINE_CHARS = 200
 HEADLINE_MIN_SCORE = 0.9
 # First prose lines whose words a headline is compared with.
 LEDE_LINES = 3
+# ...and at most this many words of them: a page wrapped by a text browser splits a
+# paragraph in two, a reader's tool joins it, and the lede stays the same.
+LEDE_WORDS = 100
 # Added when a dateline or byline stands right under a candidate.
 DATED_BONUS = 0.5
 # Weight of the share of a candidate's words that the page's URL spells.
@@ -286,11 +289,14 @@ def _title_like(line: Line) -> bool:
 def _lede(lines: list[Line], prose: list[bool], first: int) -> set[str]:
     words: set[str] = set()
     found = 0
+    count = 0
     for i in range(first, min(len(lines), first + 12)):
         if prose[i]:
-            words.update(lines[i].words)
+            take = lines[i].words[: LEDE_WORDS - count]
+            words.update(take)
+            count += len(take)
             found += 1
-            if found >= LEDE_LINES:
+            if found >= LEDE_LINES or count >= LEDE_WORDS:
                 break
     return words
 

@@ -62,7 +62,7 @@ def outlet_in_text(lines: list[Line], text: str, *, start: int, head_index: int 
     """The outlet the page names, or ``""``.
 
     In order (after a copyright line or self-promotion, which
-    :func:`digest.ingest.extract.outlet_from_text` reads): a dateline naming the outlet,
+    :func:`digest.ingest.textsite.outlet_from_text` reads): a dateline naming the outlet,
     a byline naming the newsroom, a masthead or
     footer line that is a domain-like name.
     """

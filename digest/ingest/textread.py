@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from digest.ingest import textheads, textmeta, textpage
 from digest.ingest.dates import strip_dates
-from digest.ingest.extract import INITIALS_TAIL_RE, Line, outlet_from_text, split_lines
+from digest.ingest.extract import INITIALS_TAIL_RE, Line, split_lines
 from digest.ingest.language import detect_language, stop_words
 from digest.ingest.outlet import find_outlet
 from digest.ingest.templates import (
@@ -25,6 +25,7 @@ from digest.ingest.templates import (
     site_of,
     template_keys,
 )
+from digest.ingest.textsite import outlet_from_text
 from digest.models import SourceItem
 
 # A line of at most this many words holding a date is a dateline.

@@ -22,10 +22,9 @@ from digest.ingest.extract import (
     detect_language,
     extract_html,
     fragment_text,
-    outlet_from_text,
-    site_key,
     split_lines,
 )
+from digest.ingest.textsite import outlet_from_text, site_key
 from digest.models import SourceItem
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -182,3 +181,43 @@ def test_a_text_browsers_link_numbers_go_except_in_a_menu() -> None:
         "Pyongyang and Moscow signed the deal on Tuesday, state media said, after talks that "
         "lasted two days.",
     ]
+
+
+def _wrapped(paragraph: str, width: int = 72, indent: str = "   ") -> str:
+    """``paragraph`` as a text browser prints it: indented, broken where a word no longer fits."""
+    rows, row = [], ""
+    for word in paragraph.split():
+        if row and len(indent) + len(row) + 1 + len(word) > width:
+            rows.append(indent + row)
+            row = word
+        else:
+            row = f"{row} {word}" if row else word
+    return "\n".join([*rows, indent + row])
+
+
+def test_a_headline_a_text_browser_wrapped_over_two_rows_is_one_line() -> None:
+    headline = (
+        "Shoigu Returns to Pyongyang for the Second Time in Two Weeks, Carrying Putin's Message"
+    )
+    prose = (
+        "Russia's Security Council secretary arrived in Pyongyang on Tuesday for his second "
+        "visit in two weeks, state media said, after talks on troops and workers for Kursk."
+    )
+    text = "\n\n".join(
+        [
+            "   Home News World Business Sport\n   Podcasts",
+            "   " + "━" * 70 + "\n   Share this",
+            _wrapped(headline),
+            *[_wrapped(prose)] * 4,
+        ]
+    )
+    lines = [line.text for line in split_lines(text)]
+    assert headline in lines
+    assert "Share this" in lines  # a rule has no words: nothing continues it
+    assert "Podcasts" in lines  # a menu row ending short of the width ends there
+
+
+def test_an_unwrapped_page_keeps_its_two_row_blocks_apart() -> None:
+    text = "Council approves the new bridge\nBy Ann Cole\n\n" + "A short paragraph here.\n" * 3
+    lines = [line.text for line in split_lines(text)]
+    assert lines[:2] == ["Council approves the new bridge", "By Ann Cole"]

@@ -210,3 +210,23 @@ def test_a_story_date_deep_in_the_article_does_not_date_it() -> None:
     # In the first paragraphs, such a date is the article's dateline.
     lines = page("Berne interdit le produit", story, PARAGRAPH)
     assert found(lines, head=0, body=1, language="fr") == date(2019, 4, 29)
+
+
+def test_a_date_without_its_year_in_a_sentence_is_an_events_not_the_pages() -> None:
+    said = "The mayor said no one could predict what might happen at the final vote on Feb. 9"
+    lines = page("Council approves the new bridge", PARAGRAPH, said, PARAGRAPH)
+    assert found(lines, head=0, body=1) is None
+    # A short dateline without its year still dates the page ("WASHINGTON - April 27").
+    lines = page("Council approves the new bridge", "WASHINGTON - April 27", PARAGRAPH)
+    assert found(lines, head=0, body=2) == date(2026, 4, 27)
+
+
+def test_a_ledes_weekday_pins_the_year_of_its_day_and_month() -> None:
+    lede = (
+        "Pemimpin Korea Utara Kim Jong Un mengirim pesan kepada Presiden Rusia Vladimir Putin, "
+        "lapor kantor berita KCNA pada Rabu (12/2)."
+    )
+    lines = page("Kim Jong Un Kirim Pesan ke Putin", lede, PARAGRAPH)
+    assert found(lines, head=0, body=1, language="id") == date(2025, 2, 12)  # a Wednesday
+    lines = page("Kim Jong Un Kirim Pesan ke Putin", lede.replace("Rabu (12/2)", "12 Februari"))
+    assert found(lines, head=0, body=1, language="id") is None
