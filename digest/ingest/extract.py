@@ -251,6 +251,7 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
             if prev and (
                 (
                     row[0].islower()
+                    and not _opens_on_its_own(row)
                     and prev.count(" ") + 1 >= CONTINUED_WORDS
                     and prev[-1] not in ":;"
                     and not _ends_sentence(prev)
@@ -296,6 +297,18 @@ def _without_link_numbers(unit: str) -> str:
 
 def _tidy(row: str) -> str:
     return " ".join(row.split()) if any(odd in row for odd in _ODD_SPACES) else row.strip()
+
+
+# Rows in lower case that start a line of their own: a byline ("by Kateryna Hodunova")
+# and a site's dateline in its domain's spelling ("tirto.id - Dinas intelijen …").
+_OWN_LINE_RE = re.compile(
+    r"(?:by|oleh|von|por|par)\s+[^\W\d_a-z][^\s.!?]*(?:\s+[^\s.!?]+){0,3}$"
+    r"|[a-z][a-z0-9-]{1,30}(?:\.[a-z]{2,6}){1,2}\s+[-–—]{1,2}\s"
+)
+
+
+def _opens_on_its_own(row: str) -> bool:
+    return bool(_OWN_LINE_RE.match(row))
 
 
 def _wrap_width(text: str) -> int:

@@ -36,12 +36,14 @@ _DOMAIN_LINE_RE = re.compile(
     rf"^(?:www\.)?(?P<name>[A-Za-z0-9][A-Za-z0-9-]{{1,40}}\.{_DOMAIN_SUFFIX})$", re.I
 )
 # A dateline opening the first paragraph, with the outlet in it:
-# "JAKARTA, WARTAKINI -", "LOS ANGELES (Reuters) -", "SUARANUSA.COM -", "Kabar Timur -".
+# "JAKARTA, WARTAKINI -", "LOS ANGELES (Reuters) -", "SUARANUSA.COM -", "Kabar Timur -",
+# "tirto.id -".
 _PLACE = r"[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){0,3}"
 _DATELINE_SITE_RE = re.compile(
     rf"^(?:{_PLACE}\s*,\s*(?P<after>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}})"
     rf"|{_PLACE}\s*\((?P<paren>[A-Z][\w .&/-]{{1,30}})\)"
-    rf"|(?P<alone>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}}))\s*[—–-]{{1,2}}\s+\S"
+    rf"|(?P<alone>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}})"
+    rf"|(?P<domain>[a-z][a-z0-9-]{{1,40}}\.{_DOMAIN_SUFFIX}))\s*[—–-]{{1,2}}\s+\S"
 )
 # A byline naming the newsroom: "Oleh Redaksi Suara Pagi", "By the Daily Planet staff".
 _NEWSROOM_RE = re.compile(
@@ -216,6 +218,8 @@ def _dateline_outlet(first: str, text: str) -> str | None:
     if m["paren"]:
         name = m["paren"].strip()
         return None if any(c.isdigit() for c in name) else name
+    if m["domain"]:  # "tirto.id - …": the site's domain in lower case, as it writes it
+        return str(m["domain"])
     name = (m["after"] or m["alone"] or "").strip()
     if not name:
         return None
@@ -230,6 +234,11 @@ def _dateline_outlet(first: str, text: str) -> str | None:
     mixed = len(words) >= 2 and not name.isupper()
     elsewhere = len(name) >= 4 and _on_a_line_of_its_own(name, text)
     return name if mixed or elsewhere else None
+
+
+def is_domain_name(text: str) -> bool:
+    """Whether ``text`` is a domain-like site name ("KabarDunia.id", "katadata.co.id")."""
+    return bool(_DOMAIN_LINE_RE.match(text.strip()))
 
 
 def urls_in(text: str) -> list[str]:

@@ -17,6 +17,8 @@ from digest.ingest.dates import strip_dates
 from digest.ingest.extract import INITIALS_TAIL_RE, Line, split_lines
 from digest.ingest.language import detect_language, stop_words
 from digest.ingest.outlet import find_outlet
+from digest.ingest.pagemeta import strip_site
+from digest.ingest.sitename import host_key, name_key, split_title
 from digest.ingest.templates import (
     NO_TEMPLATES,
     TemplateLookup,
@@ -123,7 +125,7 @@ def read_text(
         end += 1
     end = _to_initials(lines, reasons, end)
 
-    title = item.title or front.title or md_title or ""
+    title = item.title or _without_site(front.title, front.source, url) or md_title or ""
     head_index: int | None = None
     if title:
         head_index = _find_line(lines, title, limit=max(start, 1) + 1)
@@ -268,3 +270,17 @@ def _find_line(lines: list[Line], title: str, *, limit: int) -> int | None:
         if line.words == key:
             return i
     return None
+
+
+def _without_site(title: str | None, source: str | None, url: str | None) -> str | None:
+    """A front matter title without the site's name a clipper copied from the page's
+    ``<title>`` ("… Nilai Dagang Melonjak - Katadata.co.id"): the part the source,
+    the address or a domain's shape names."""
+    if not title:
+        return title
+    keys = {host_key(url), name_key(source or "")}
+    last = split_title(title)[-1]
+    if textmeta.is_domain_name(last):
+        keys.add(name_key(last))
+    keys.discard("")
+    return strip_site(title, keys) or title

@@ -221,3 +221,16 @@ def test_an_unwrapped_page_keeps_its_two_row_blocks_apart() -> None:
     text = "Council approves the new bridge\nBy Ann Cole\n\n" + "A short paragraph here.\n" * 3
     lines = [line.text for line in split_lines(text)]
     assert lines[:2] == ["Council approves the new bridge", "By Ann Cole"]
+
+
+@pytest.mark.parametrize(
+    "row",
+    ["by Kateryna Hodunova", "tirto.id - Dinas intelijen militer Ukraina menyatakan temuan itu."],
+)
+def test_a_byline_or_a_sites_dateline_in_lower_case_starts_its_own_line(row: str) -> None:
+    headline = "North Korean missiles hit Kharkiv as deliveries to Russia grow"
+    lines = [line.text for line in split_lines(f"{headline}\n{row}\nMore text follows here.")]
+    assert lines[:2] == [headline, row]
+    # A lower-case row that goes on with a sentence still continues it.
+    lines = [line.text for line in split_lines("The treaty was signed\nby the two leaders.")]
+    assert lines == ["The treaty was signed by the two leaders."]

@@ -174,6 +174,27 @@ def test_front_matter_and_markdown(tmp_path: Path) -> None:
     assert "kata Kremlin dalam" in found.text
 
 
+@pytest.mark.parametrize(
+    ("title", "source"),
+    [
+        ("Korut Kirim Pekerja ke Rusia - Katadata.co.id", "https://katadata.example/berita/1"),
+        ("Korut Kirim Pekerja ke Rusia | Kabar Timur", "Kabar Timur"),
+        ("Korut Kirim Pekerja ke Rusia - KabarDunia.id", ""),  # a domain's shape says it
+    ],
+)
+def test_a_clipped_title_loses_the_sites_name(tmp_path: Path, title: str, source: str) -> None:
+    page = tmp_path / "clip.md"
+    page.write_text(
+        f'---\ntitle: "{title}"\nsource: "{source}"\n---\n\n'
+        "Korea Utara mengirim ribuan pekerja konstruksi ke Rusia, kata badan intelijen "
+        "Korea Selatan dalam laporan kepada parlemen pada hari Selasa.\n",
+        encoding="utf-8",
+    )
+    config = load_config(write_config(tmp_path, seeds=False))
+    found = next(Inspector(config, now=datetime(2026, 1, 1, tzinfo=UTC)).paths([page]))
+    assert found.headline == "Korut Kirim Pekerja ke Rusia"
+
+
 def test_front_matter_source_given_as_an_address_is_the_link_and_its_host(tmp_path: Path) -> None:
     page = tmp_path / "tirto.md"
     page.write_text(
