@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from digest.cli import main
 from digest.config import load_config
-from digest.ingest.inspect import Inspector
+from digest.ingest.inspect import Inspection, Inspector
 from digest.jobs import open_pipeline
 from digest.store import Store
 from tests.helpers import SEEDS, fixed_clock, write_config
@@ -153,6 +153,11 @@ def test_store_migration_adds_template_tables(tmp_path: Path) -> None:
     assert {"template_lines", "template_sources"} <= tables
 
 
+def _inspect(tmp_path: Path, page: Path) -> Inspection:
+    config = load_config(write_config(tmp_path, seeds=False))
+    return next(Inspector(config, now=datetime(2026, 1, 1, tzinfo=UTC)).paths([page]))
+
+
 def test_front_matter_and_markdown(tmp_path: Path) -> None:
     page = tmp_path / "kabar.md"
     page.write_text(
@@ -163,8 +168,7 @@ def test_front_matter_and_markdown(tmp_path: Path) -> None:
         "pada hari Selasa, kata [Kremlin](https://kremlin.example) dalam pernyataan resmi.\n",
         encoding="utf-8",
     )
-    config = load_config(write_config(tmp_path, seeds=False))
-    found = next(Inspector(config, now=datetime(2026, 1, 1, tzinfo=UTC)).paths([page]))
+    found = _inspect(tmp_path, page)
     assert found.headline == "Putin dan Kim Bertemu di Vladivostok"
     assert found.outlet == "Kabar Timur"
     assert found.url == "https://kabartimur.example/2025/06/17/putin-kim"
@@ -190,8 +194,7 @@ def test_a_clipped_title_loses_the_sites_name(tmp_path: Path, title: str, source
         "Korea Selatan dalam laporan kepada parlemen pada hari Selasa.\n",
         encoding="utf-8",
     )
-    config = load_config(write_config(tmp_path, seeds=False))
-    found = next(Inspector(config, now=datetime(2026, 1, 1, tzinfo=UTC)).paths([page]))
+    found = _inspect(tmp_path, page)
     assert found.headline == "Korut Kirim Pekerja ke Rusia"
 
 
@@ -204,8 +207,7 @@ def test_front_matter_source_given_as_an_address_is_the_link_and_its_host(tmp_pa
         "mengumumkan kesepakatan itu di Pyongyang pada hari Selasa.\n",
         encoding="utf-8",
     )
-    config = load_config(write_config(tmp_path, seeds=False))
-    found = next(Inspector(config, now=datetime(2026, 1, 1, tzinfo=UTC)).paths([page]))
+    found = _inspect(tmp_path, page)
     assert found.outlet == "tirto.example"
     assert found.url == "https://tirto.example/mengapa-korea-utara-mengirim-pekerja-abcd"
     assert (found.published or "")[:10] == "2025-06-17"
