@@ -53,7 +53,7 @@ def publication_date(
         # right wherever there was one), then what its markup states.
         if page.after_headline:
             shown = find_date(f"{page.title or ''}\n{page.after_headline}", now=now, tz=tz)
-            if shown is not None:
+            if shown is not None and not _shows_the_change(shown, page.stated):
                 return _zoned(shown, page.stated), "dateline"
         library = _iso_date(page.date, tz) if page.date else None
         found = choose_date(page.stated, dateline=dateline, library=library)
@@ -64,6 +64,17 @@ def publication_date(
     if dateline is not None:
         return dateline, "dateline"
     return item.modified, "file-time"
+
+
+def _shows_the_change(shown: datetime, stated: StatedDate | None) -> bool:
+    """Whether the page shows, unlabelled, the time its markup gives as the last change
+    ("28 Mei 2026 | 08.14 WIB" under the headline, dateModified 2026-05-28T08:14): its
+    publication is then the time the markup states, not the one it shows."""
+    if stated is None or not stated.strong or stated.modified is None:
+        return False
+    changed = stated.modified.replace(tzinfo=None, second=0, microsecond=0)
+    published = stated.value.replace(tzinfo=None, second=0, microsecond=0)
+    return changed == shown.replace(tzinfo=None) and changed != published
 
 
 def _zoned(shown: datetime, stated: StatedDate | None) -> datetime:

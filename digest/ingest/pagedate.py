@@ -32,6 +32,7 @@ STRONG_META = (
     "article.published", "published_time", "originalpublicationdate",
 )  # fmt: skip
 # Fields that may hold the publication date or the last change.
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
 WEAK_META = ("date", "dc.date", "dcterms.date", "dcterms.created", "dc.date.created")
 # A UTC time before this hour can fall on the previous day for sites west of
 # UTC (down to -12:00); from this hour on, on the next day for sites east of it.
@@ -48,6 +49,8 @@ class StatedDate:
     value: datetime
     strong: bool
     utc: bool
+    # The last change the markup states (dateModified, article:modified_time), if any.
+    modified: datetime | None = None
 
 
 def stated_date(
@@ -65,7 +68,13 @@ def stated_date(
             if parsed is None:
                 continue
             offset = parsed.utcoffset()
-            return StatedDate(parsed, is_strong, utc=offset is not None and not offset)
+            changed = [article.get("dateModified") if article else None]
+            changed += [metas.get(name) for name in MODIFIED_META]
+            modified = next(
+                (p for v in changed if (p := parse_date(v if isinstance(v, str) else None))), None
+            )
+            utc = offset is not None and not offset
+            return StatedDate(parsed, is_strong, utc=utc, modified=modified)
     return None
 
 

@@ -367,3 +367,17 @@ def test_a_day_shown_alone_takes_the_time_the_markup_states_for_it() -> None:
     assert article.published.isoformat() == "2025-08-17T15:40:00+09:00"
     other_day = _cleaned_page(stated, "<p>August 16, 2025</p>")  # the shown day wins
     assert other_day.published.date().isoformat() == "2025-08-16"
+
+
+def test_a_change_shown_unlabelled_yields_to_the_publication_the_markup_states() -> None:
+    stated = (
+        '<meta property="article:published_time" content="2026-05-27T21:30:00+07:00">'
+        '<meta property="article:modified_time" content="2026-05-28T08:14:00+07:00">'
+    )
+    article = _cleaned_page(stated, "<p>28 Mei 2026 | 08.14 WIB</p>")
+    assert article.published.isoformat() == "2026-05-27T21:30:00+07:00"
+    assert article.published_from == "metadata"
+    # Shown as published (not the change's time), the shown day stays the dateline.
+    article = _cleaned_page(stated, "<p>27 Mei 2026 | 21.30 WIB</p>")
+    assert article.published.isoformat() == "2026-05-27T21:30:00+07:00"
+    assert article.published_from == "dateline"
