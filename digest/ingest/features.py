@@ -36,6 +36,7 @@ from digest.ingest.eventwords import (
     stemmer_for,
     written_in_lower_case,
 )
+from digest.ingest.figures import body_figures, normalise_numbers
 from digest.ingest.topic import Terms
 from digest.models import Article, day_number
 
@@ -55,7 +56,9 @@ from digest.models import Article, day_number
 #    shares ("pertahanan" read as "arrest"), lists words that keep their own
 #    meaning ([not]: "temuan" is no "meet"), and maps reporting verbs, pakta,
 #    aliansi and kemitraan.
-FEATURE_VERSION = 8
+# 9: a figure with its scale word is written out ("700 ribu", "1,5 juta", "9 billion"),
+#    and the figures of the paragraphs after the lede are terms, weighted as names.
+FEATURE_VERSION = 9
 SEED = 1_000_003
 # Names are no language's words; they are stemmed as the wires' language.
 NAMES_STEMMED_AS = "en"
@@ -83,10 +86,6 @@ _KEY_OFFSET = 1 << 31  # CRC-32 values shifted into SQLite's 4-byte integer rang
 
 _TOKEN = re.compile(r"\w+")
 _WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
-# A figure with thousands separators; the look-behind sits after the first
-# digit so that the scan can jump from digit to digit.
-_GROUPED_NUMBER = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{3})+(?![.,]?\d)")
-_SEPARATORS = re.compile(r"[.,]")
 # A capitalised word that does not open the text or a sentence.
 _NAME = re.compile(r"([A-Z](?<!\w[A-Z])(?<![.!?]\s[A-Z])(?<!^[A-Z])[a-z]+(?:[-'][A-Za-z]+)?)")
 
@@ -116,11 +115,6 @@ class Features:
 
     def estimated_jaccard(self, other: bytes) -> float:
         return signature_similarity(self.signature, other)
-
-
-def normalise_numbers(text: str) -> str:
-    """'11.000' and '11,000' are the same figure: drop thousands separators."""
-    return _GROUPED_NUMBER.sub(lambda m: _SEPARATORS.sub("", m.group(0)), text)
 
 
 def words(text: str) -> list[str]:
@@ -367,8 +361,9 @@ class FeatureExtractor:
         rest is background that reports of other events share, so its words
         are left out (measured on the seeds: with the body, the two reports of
         one event were less alike than two reports of different events), but
-        not its names (:meth:`_body_names`). Full dates the lede mentions,
-        and the publication date, are terms too (``d:2025-04-28``).
+        not its names (:meth:`_body_names`) and figures (:func:`body_figures`).
+        Full dates the lede mentions, and the publication date, are terms too
+        (``d:2025-04-28``).
         """
         lede = "\n".join(_lede(article.text))
         language = article.language
@@ -381,6 +376,8 @@ class FeatureExtractor:
         )
         counts = Counter(self._canonical_tokens(lede, language, keep))
         counts.update(self._body_names(body, in_body, language, keep))
+        figures = body_figures(body)
+        counts.update(figures)
         title = self._canonical_tokens(article.title, language, keep)
         for _ in range(TITLE_WEIGHT):
             counts.update(title)  # Counter.update counts in C
@@ -390,9 +387,14 @@ class FeatureExtractor:
             days.add(f"d:{article.published.astimezone(self.tz).date().isoformat()}")
         for day in days:
             counts[day] += TITLE_WEIGHT
-        names = days | {
-            self._aliases.get(n.lower(), n.lower()).replace(" ", "_") for n in _NAME.findall(head)
-        }
+        names = (
+            set(figures)
+            | days
+            | {
+                self._aliases.get(n.lower(), n.lower()).replace(" ", "_")
+                for n in _NAME.findall(head)
+            }
+        )
         names |= set(stemmer_for(language).stemWords(sorted(names - keep)))
         names |= set(stemmer_for(NAMES_STEMMED_AS).stemWords(sorted(names & keep)))
         weights = {

@@ -50,13 +50,13 @@ from digest.ingest.features import (
     FeatureExtractor,
     Features,
     band_keys,
-    normalise_numbers,
     shingle_words,
     shingles,
     signature_similarity,
     term_key,
     words,
 )
+from digest.ingest.figures import normalise_numbers
 from digest.store import Store
 from digest.store.index import UNDATED_DAY
 from digest.store.stories import Centroid

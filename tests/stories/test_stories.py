@@ -142,3 +142,13 @@ def test_a_word_under_two_meanings_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text('[actions]\nsend = ["kirim"]\ndeliver = ["kirim"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="kirim"):
         load_lexicon(path)
+
+
+def test_a_reaction_that_restates_the_events_figures_later_on_joins_its_story(
+    tmp_path: Path,
+) -> None:
+    # The Indonesian piece leads with the Kremlin's reaction and gives the shipment's
+    # figures ("1.400 kontainer", "700 ribu peluru") only in its fourth paragraph.
+    stories = _ingest(tmp_path, ["c1_wire.txt", "c2_reaksi.txt", "b1_later.txt"])
+    assert stories["c1_wire"] == stories["c2_reaksi"]
+    assert stories["b1_later"] != stories["c1_wire"]
