@@ -52,7 +52,7 @@ from digest.ingest.outletplaces import (
     name_shaped,
     rights_holder,
 )
-from digest.ingest.outletwords import brand_of, is_company, is_control
+from digest.ingest.outletwords import brand_of, has_legal_form, is_company, is_control
 from digest.ingest.places import is_place
 from digest.ingest.sitehosts import (
     DOMAIN_TOKEN_RE,
@@ -210,7 +210,11 @@ def candidates(
     chrome: list[str] = []
     for kind, name in named:
         add(name, kind, 0)
-        if name and kind == "copyright" and is_company(name):
+        if (
+            name
+            and kind in ("copyright", "slogan")
+            and is_company(name, notice=has_legal_form(name, text))
+        ):
             add(brand_of(name), "owner", 0)  # "Telegraph Media Group": "The Telegraph"
     logo = logo_name(lines)
     if logo:
@@ -317,7 +321,8 @@ def features(cand: Candidate, page: _Page, hosts: Counter[str]) -> dict[str, flo
     organisation = cand.kinds & {"copyright", "domain", "logo", "spelled"}
     f["by"] = 1.0 if not organisation and _after_by(name, page.text) else 0.0
     f["control"] = 1.0 if is_control(name) else 0.0
-    f["company"] = 1.0 if is_company(name) and not agree else 0.0
+    incorporated = bool(cand.kinds & {"copyright", "slogan"}) and has_legal_form(name, page.text)
+    f["company"] = 1.0 if is_company(name, notice=incorporated) and not agree else 0.0
     # Persons and places the article is about: named in its headline and body.
     if not cand.kinds & {"dateline", "named", "newsroom"}:  # which the story's opening prints
         f["story"] = math.log2(1 + page.story.count(name))

@@ -101,16 +101,30 @@ def is_control(name: str) -> bool:
     return any(w in CONTROL_WORDS or w in _POSSESSIVES for w in words)
 
 
-def is_company(name: str) -> bool:
-    """Whether ``name`` is a company's: "Postmedia Network", "Editora 247"."""
+# Last words of a company's name, with its legal form after it in a rights notice:
+# "SPH Media Limited", "Newsweek Digital LLC" (a site may be "Example Media").
+NOTICE_COMPANY_WORDS = frozenset({"media", "digital"})
+_LEGAL_FORM = r",?\s+(?i:ltd|limited|llc|inc|corp|plc|gmbh|ag|berhad|bhd|sdn|pte)\b"
+
+
+def has_legal_form(name: str, text: str) -> bool:
+    """Whether ``text`` prints ``name`` with a company's legal form after it."""
+    return name in text and re.search(re.escape(name) + _LEGAL_FORM, text) is not None
+
+
+def is_company(name: str, *, notice: bool = False) -> bool:
+    """Whether ``name`` is a company's: "Postmedia Network", "Editora 247"; with
+    ``notice`` (a rights notice gives it with its legal form) also "SPH Media",
+    "Newsweek Digital"."""
     words = name.casefold().split()
-    return len(words) >= 2 and (words[-1] in COMPANY_WORDS or words[0] in COMPANY_FIRST_WORDS)
+    kinds = COMPANY_WORDS | NOTICE_COMPANY_WORDS if notice else COMPANY_WORDS
+    return len(words) >= 2 and (words[-1] in kinds or words[0] in COMPANY_FIRST_WORDS)
 
 
 def brand_of(company: str) -> str:
     """A company's name without the words of its kind: "Telegraph Media Group" → "Telegraph"."""
     words = company.split()
-    while len(words) > 1 and words[-1].casefold() in COMPANY_WORDS | {"media"}:
+    while len(words) > 1 and words[-1].casefold() in COMPANY_WORDS | NOTICE_COMPANY_WORDS:
         words.pop()
     while len(words) > 1 and words[0].casefold() in COMPANY_FIRST_WORDS:
         words.pop(0)

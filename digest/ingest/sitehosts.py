@@ -42,9 +42,23 @@ def _foreign(host: str) -> bool:
     return any(label in _FOREIGN for label in host.split("."))
 
 
+# Read-later and note apps whose exports name themselves as a page's "source:".
+_SAVERS = frozenset(
+    "pocket instapaper readwise reader omnivore matter raindrop wallabag obsidian "
+    "markdownload evernote notion joplin webclipper clipper".split()
+)
+
+
 def is_platform(name: str) -> bool:
     """Whether ``name`` is a platform every page links to ("WhatsApp", "YouTube"), not a site."""
     return name.casefold().replace(" ", "") in _FOREIGN
+
+
+def is_saver(name: str) -> bool:
+    """Whether ``name`` is the app a page was saved with ("Pocket", "Instapaper",
+    "Obsidian Web Clipper"), which its export writes as the source, not the site."""
+    words = name.casefold().replace("-", " ").split()
+    return bool(words) and all(w in _SAVERS or w == "web" for w in words)
 
 
 def host_counts(text: str, url: str | None) -> tuple[Counter[str], tuple[str, ...]]:

@@ -102,7 +102,7 @@ _COPYRIGHT_LEAD_RE = re.compile(
 )
 # Where a copyright holder's name ends: a sentence, a separator, a rights notice.
 _HOLDER_END_RE = re.compile(
-    r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.(?:\s|$)|\s[|/•·]\s?|\s[-–—]\s|,\s|\s(?:(?:19|20)\d\d)\b|"
+    r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.(?:\s|$)|\s[|/•·]\s?|\s[-–—]\s|,\s|\s(?:(?:19|20)\d\d)\b|\s[\[(]|"
     r"\s(?i:all rights|todos los|alle rechte|tous droits|direitos|wszelkie|hak cipta|"
     r"proudly|powered|do not)\b"
 )
@@ -111,7 +111,7 @@ _LEGAL_FORM_RE = re.compile(r"^(?P<form>pt|cv)\.?\s+(?=[A-Z])", re.I)
 # Legal and corporate endings of a holder's name, dropped ("Cayman Compass Ltd").
 _LEGAL_RE = re.compile(
     r"(?:[\s,]+(?:ltd|limited|inc|llc|l\.l\.c|gmbh|ag|sa|s\.a|spa|s\.p\.a|plc|corp|corporation|"
-    r"co|company|foundation|sp\. z o\.o|s\.k\.a|bv|nv|ab|as|oy|tbk)\.?)+$",
+    r"co|company|foundation|sp\. z o\.o|s\.k\.a|bv|nv|ab|as|oy|tbk|berhad|bhd|sdn|pte)\.?)+$",
     re.I,
 )
 # Words of a rights notice, never a name ("© RIPRODUZIONE RISERVATA").
@@ -234,6 +234,12 @@ def _dateline_outlet(first: str, text: str) -> str | None:
     mixed = len(words) >= 2 and not name.isupper()
     elsewhere = len(name) >= 4 and _on_a_line_of_its_own(name, text)
     return name if mixed or elsewhere else None
+
+
+def without_legal_form(name: str | None) -> str | None:
+    """``name`` without a company's legal ending ("Star Media Group Berhad" → "Star Media
+    Group"), so that it reads as the company it is."""
+    return (_LEGAL_RE.sub("", name).strip(" .,-–") or name) if name else name
 
 
 def is_domain_name(text: str) -> bool:

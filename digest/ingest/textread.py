@@ -18,6 +18,7 @@ from digest.ingest.extract import INITIALS_TAIL_RE, Line, split_lines
 from digest.ingest.language import detect_language, stop_words
 from digest.ingest.outlet import find_outlet
 from digest.ingest.pagemeta import strip_site
+from digest.ingest.sitehosts import is_saver
 from digest.ingest.sitename import host_key, name_key, split_title
 from digest.ingest.templates import (
     NO_TEMPLATES,
@@ -102,9 +103,11 @@ def read_text(
     text = body
     logo = textmeta.logo_outlet(lines)
     holder = textmeta.copyright_outlet(lines, text)
-    slogan = textmeta.plausible_name(outlet_from_text(text))
+    slogan = textmeta.without_legal_form(textmeta.plausible_name(outlet_from_text(text)))
     named = logo or holder or slogan
-    outlet = item.outlet or (None if source_url else front.source) or ""
+    # An export's "source:" may name the app that saved the page ("Pocket"): no site.
+    named_source = None if source_url or is_saver(front.source or "") else front.source
+    outlet = item.outlet or named_source or ""
     site = site_of(item, outlet=outlet or named or "", url=url, host=textmeta.host_of(url))
     keys = template_keys(lines, prose)
     known = templates.known(site, keys, counted_as(item)) if site and keys else set()

@@ -331,3 +331,22 @@ def test_a_city_the_chrome_repeats_gives_way_to_the_sites_own_name() -> None:
 )  # fmt: skip
 def test_places_are_cities_countries_and_states_of_geonames(name: str, place: bool) -> None:
     assert is_place(name) is place
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Copyright © 2026 Harbour Media Limited. Co. Regn. No. 202120748H. All rights reserved.",
+        "© 2026 HARBOUR DIGITAL LLC",
+        "Copyright © 1995-2025 Harbour Media Group Berhad [197101000523 (10894-D)]",
+    ],
+)
+def test_the_company_a_notice_names_gives_way_to_the_masthead(notice: str) -> None:
+    body = (
+        "The Harbour Times\nNews | World | Business\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "The Harbour Times\nSubscribe\n"
+        + notice
+        + "\n"
+    )
+    assert _outlet(body) == "The Harbour Times"

@@ -198,6 +198,19 @@ def test_a_clipped_title_loses_the_sites_name(tmp_path: Path, title: str, source
     assert found.headline == "Korut Kirim Pekerja ke Rusia"
 
 
+@pytest.mark.parametrize("saver", ["Pocket", "instapaper", "Obsidian Web Clipper"])
+def test_the_app_an_export_was_saved_with_is_not_the_outlet(tmp_path: Path, saver: str) -> None:
+    page = tmp_path / "saved.md"
+    page.write_text(
+        f'---\ntitle: "Korut Kirim Pekerja ke Rusia"\nsource: {saver}\n'
+        "url: https://www.kabardunia.example/dunia/2026/04/korut-kirim-pekerja\n---\n\n"
+        "Korea Utara mengirim ribuan pekerja konstruksi ke Rusia, kata badan intelijen "
+        "Korea Selatan dalam laporan kepada parlemen pada hari Selasa.\n",
+        encoding="utf-8",
+    )
+    assert _inspect(tmp_path, page).outlet == "kabardunia.example"
+
+
 def test_front_matter_source_given_as_an_address_is_the_link_and_its_host(tmp_path: Path) -> None:
     page = tmp_path / "tirto.md"
     page.write_text(
