@@ -86,6 +86,8 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
         sitename = title_site(tree, title)
     if sitename is None:
         sitename = logo_site(tree, h1)
+        if sitename is not None and title:  # "Headline - Poskota", and a logo "POSKOTA"
+            title = strip_site(title, keys | {name_key(sitename)}) or title
     return PageMeta(
         title=title,
         after_headline=_after(h1),
@@ -122,7 +124,7 @@ def _headline(
     # ("Republika Online - Jernih Melihat Dunia"): the h1 names the article.
     slogan = all(_site_and_slogan(t, keys) for t in titles if t)
     if best is not None and (agreed[0] >= AGREE_SHARE or not stated or slogan):
-        return _without_kicker(best, stated), best
+        return _completed(_without_kicker(best, stated), stated), best
     if best is None and not any(titles[:-1]):
         heading = _heading_over_lede(tree, metas, stated)
         if heading is not None:
@@ -154,6 +156,16 @@ def _heading_over_lede(tree: HtmlElement, metas: dict[str, str], stated: list[st
         if _long_enough(text) and agreement(text, lede) >= LEDE_SHARE:
             return text
     return None
+
+
+def _completed(shown: str, stated: list[str]) -> str:
+    """An ``<h1>`` the page cut short with an ellipsis ("… as Russia, North Korea…"),
+    completed by the title that goes on from it."""
+    if not shown.endswith(("…", "...")):
+        return shown
+    cut = shown.rstrip(".… ").casefold()
+    # The first that goes on (JSON-LD, og:title, …, <title> last, which may keep the site).
+    return next((t for t in stated if len(t) > len(cut) and t.casefold().startswith(cut)), shown)
 
 
 def _after(h1: HtmlElement | None) -> str | None:

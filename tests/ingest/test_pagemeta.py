@@ -381,3 +381,22 @@ def test_a_change_shown_unlabelled_yields_to_the_publication_the_markup_states()
     article = _cleaned_page(stated, "<p>27 Mei 2026 | 21.30 WIB</p>")
     assert article.published.isoformat() == "2026-05-27T21:30:00+07:00"
     assert article.published_from == "dateline"
+
+
+def test_an_h1_cut_short_with_an_ellipsis_is_completed_by_the_title() -> None:
+    meta = _meta(
+        """<html><head><title>Ferry crews return to work after the pay deal | Harbour Times</title>
+        <meta property="og:title" content="Ferry crews return to work after the pay deal">
+        </head><body><h1>Ferry crews return to work after…</h1><p>Isi.</p></body></html>"""
+    )
+    assert meta.title == "Ferry crews return to work after the pay deal"
+
+
+def test_a_titles_suffix_the_logo_names_is_cut_off() -> None:
+    meta = _meta(
+        """<html><head><title>Ferry crews return to work after pay deal - Harbour</title>
+        </head><body><header><a href="/"><img src="/img/logo.png" alt="HARBOUR"></a></header>
+        <h1>Berita Terkini</h1><p>Isi.</p></body></html>"""
+    )
+    assert meta.title == "Ferry crews return to work after pay deal"
+    assert meta.sitename == "HARBOUR"
