@@ -268,6 +268,25 @@ def test_names_of_an_indonesian_report_are_spelt_as_in_an_english_one(extractor)
     assert "pamer" in extractor.event_terms(indonesian)
 
 
+def test_a_compound_name_is_spelt_alike_in_both_languages(extractor) -> None:
+    indonesian = _report(
+        "detik.txt",
+        "id",
+        "Tiket Kereta Moskow-Pyongyang Ludes",
+        "Tiket kereta langsung Moskow-Pyongyang habis terjual dalam dua hari.",
+        WHEN,
+    )
+    english = _report(
+        "tass.txt",
+        "en",
+        "Moscow-Pyongyang train tickets sold out",
+        "Tickets for the direct Moscow-Pyongyang train sold out within two days.",
+        WHEN,
+    )
+    assert "moscow-pyongyang" in extractor.event_terms(indonesian)
+    assert "moscow-pyongyang" in extractor.event_terms(english)
+
+
 @pytest.mark.parametrize(
     ("indonesian", "english"),
     [
