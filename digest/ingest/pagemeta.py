@@ -90,7 +90,7 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
             title = strip_site(title, keys | {name_key(sitename)}) or title
     return PageMeta(
         title=title,
-        after_headline=_after(h1),
+        after_headline=_after(h1 if h1 is not None else _section_h1(tree, title)),
         sitename=sitename,
         date=stated_date(tree, metas, article),
         url=url,
@@ -134,6 +134,8 @@ def _headline(
     return (element_text(best), best) if best is not None else (None, None)
 
 
+# An <h1> of at most this many words that shares none with the headline is a section's.
+SECTION_WORDS = 3
 # Headings looked at on a page without an <h1>, and the lede's paragraphs read.
 HEADINGS = 3
 LEDE_PARAGRAPHS = 3
@@ -166,6 +168,16 @@ def _completed(shown: str, stated: list[str]) -> str:
     cut = shown.rstrip(".… ").casefold()
     # The first that goes on (JSON-LD, og:title, …, <title> last, which may keep the site).
     return next((t for t in stated if len(t) > len(cut) and t.casefold().startswith(cut)), shown)
+
+
+def _section_h1(tree: HtmlElement, title: str | None) -> HtmlElement | None:
+    """A page's only ``<h1>`` when it is a section's name ("Berita Terkini") above an
+    article whose headline only the metadata gives: its header (byline, date) follows it."""
+    h1s = list(tree.iter("h1"))
+    if title is None or len(h1s) != 1:
+        return None
+    text = element_text(h1s[0])
+    return h1s[0] if 0 < len(text.split()) <= SECTION_WORDS and agreement(text, title) == 0 else None
 
 
 def _after(h1: HtmlElement | None) -> str | None:

@@ -245,10 +245,12 @@ def test_a_page_names_no_outlet_and_no_file_name_stands_in() -> None:
     assert article.date_is_fallback and article.published_from == "file-time"
 
 
-def _cleaned_page(head: str, above_article: str) -> Article:
+def _cleaned_page(
+    head: str, above_article: str, h1: str = "Putin terima Kim di Kremlin"
+) -> Article:
     """A page with the given head and lines between its h1 and its article, cleaned."""
     body = (
-        f"<html><head>{head}</head><body><h1>Putin terima Kim di Kremlin</h1>{above_article}"
+        f"<html><head>{head}</head><body><h1>{h1}</h1>{above_article}"
         "<article><p>"
         + "Presiden Rusia menerima pemimpin Korea Utara di Moskow pada hari Selasa. " * 6
         + "</p></article></body></html>"
@@ -400,3 +402,15 @@ def test_a_titles_suffix_the_logo_names_is_cut_off() -> None:
     )
     assert meta.title == "Ferry crews return to work after pay deal"
     assert meta.sitename == "HARBOUR"
+
+
+def test_under_a_sections_h1_the_articles_shown_date_comes_first() -> None:
+    # The headline is only in <title>; the one <h1> names the section, and the
+    # article's header under it shows the page's day and time.
+    article = _cleaned_page(
+        "<title>Putin terima Kim di Kremlin untuk kedua kalinya - Warta</title>",
+        "<p>Penulis: Ani</p><p>Kamis, 11 Desember 2025 14:30 WIB</p>",
+        h1="Berita Terkini",
+    )
+    assert article.published.isoformat() == "2025-12-11T14:30:00+07:00"
+    assert article.published_from == "dateline"
