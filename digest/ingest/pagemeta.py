@@ -177,7 +177,8 @@ def _section_h1(tree: HtmlElement, title: str | None) -> HtmlElement | None:
     if title is None or len(h1s) != 1:
         return None
     text = element_text(h1s[0])
-    return h1s[0] if 0 < len(text.split()) <= SECTION_WORDS and agreement(text, title) == 0 else None
+    section = 0 < len(text.split()) <= SECTION_WORDS and agreement(text, title) == 0
+    return h1s[0] if section else None
 
 
 def _after(h1: HtmlElement | None) -> str | None:
