@@ -36,6 +36,10 @@ DATELINE_SLACK = 25
 MIN_YEAR = 1990
 # A date this far past `now` is a typo or an event date, not a publication date.
 FUTURE_TOLERANCE = timedelta(days=1)
+# A weekday pins a date's missing year only when that puts it within this span
+# before now: a day and month fall on one weekday every 5, 6 or 11 years, so an
+# older match is more likely a coming day ("Jumat (27/2) mendatang") or a slip.
+PINNED_SPAN = timedelta(days=3 * 365)
 
 # Month names and abbreviations, Indonesian and English (dateparser maps them).
 _MONTH = (
@@ -201,7 +205,8 @@ def _best_date(
         found = _to_datetime(candidate.match, now=now, tz=tz)
         if found is not None:
             m = candidate.match
-            return found, bool(m["y1"] or m["y2"] or m["iy"] or m["ny"] or (weekday and m["wd"]))
+            pinned = weekday and m["wd"] and now - PINNED_SPAN <= found <= now + FUTURE_TOLERANCE
+            return found, bool(m["y1"] or m["y2"] or m["iy"] or m["ny"] or pinned)
     return None
 
 

@@ -14,6 +14,7 @@ so this reads the text before it is cleaned) and finally the file itself.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -243,16 +244,19 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
         if wrapped and _is_wrapped(rows):
             units.append(" ".join(rows))
             continue
-        start = len(units)
         # The width each row took as the page printed it (its indent included).
         widths = [len(r.rstrip()) for r in raw if r and not r.isspace()] if width else []
+        # The rows of the line being built, and its word count: joined once at its end,
+        # so a long run of continued rows costs no more than its length.
+        parts: list[str] = []
+        words = 0
         for i, row in enumerate(rows):
-            prev = units[-1] if len(units) > start else ""
+            prev = parts[-1] if parts else ""
             if prev and (
                 (
                     row[0].islower()
                     and not _opens_on_its_own(row)
-                    and prev.count(" ") + 1 >= CONTINUED_WORDS
+                    and words >= CONTINUED_WORDS
                     and prev[-1] not in ":;"
                     and not _ends_sentence(prev)
                 )
@@ -263,9 +267,14 @@ def split_lines(text: str, *, wrapped: bool = True) -> list[Line]:
                     and not _ends_sentence(prev)
                 )
             ):
-                units[-1] = f"{prev} {row}"
+                parts.append(row)
+                words += row.count(" ") + 1
             else:
-                units.append(row)
+                if parts:
+                    units.append(" ".join(parts))
+                parts, words = [row], row.count(" ") + 1
+        if parts:
+            units.append(" ".join(parts))
     lines = []
     for unit in units:
         bulleted = False
@@ -307,6 +316,13 @@ _OWN_LINE_RE = re.compile(
 )
 
 
+# Rows that stand on their own under a wrapped headline: a byline ("By Jane Doe",
+# "Oleh Ani"), and a short row with a figure, a date or a time ("Tuesday, 10 February 2026").
+_OWN_ROW_RE = re.compile(
+    r"(?:by|oleh|von|por|par|penulis|reporter)\b|(?=.*\d)(?:\S+\s+){0,6}\S+$", re.I
+)
+
+
 def _opens_on_its_own(row: str) -> bool:
     return bool(_OWN_LINE_RE.match(row))
 
@@ -315,10 +331,21 @@ def _wrap_width(text: str) -> int:
     """The column a text browser wrapped the page at (``lynx -dump`` at 79, w3m at
     its window's width), or 0 when the page is not wrapped: the longest row width
     that WRAP_ROWS rows of several words reach to within WRAP_DENSE characters,
-    once the few longer rows (an address, a table) are set aside."""
+    once the few longer rows (an address, a table) are set aside. Only rows a
+    sentence goes on from count (the next row opens in lower case, or the block
+    closes a sentence, as a paragraph does): a list of headlines of like length
+    is no wrapping."""
     least = WRAP_WIDTH[0]
-    rows = (r.rstrip() for r in text.split("\n") if len(r) >= least)
-    lengths = sorted((len(r) for r in rows if r.count(" ") >= WRAP_ROW_SPACES), reverse=True)
+    lengths: list[int] = []
+    for block in _BLANK_LINE_RE.split(text):
+        rows = [r.rstrip() for r in block.split("\n") if r.strip()]
+        closed = bool(rows) and _ends_sentence(rows[-1])  # a paragraph's last row
+        for row, after in itertools.pairwise(rows):
+            if len(row) < least or row.count(" ") < WRAP_ROW_SPACES:
+                continue
+            if closed or after.lstrip()[:1].islower():
+                lengths.append(len(row))
+    lengths.sort(reverse=True)
     outliers = max(3, len(lengths) // 20)
     for i, top in enumerate(lengths[: outliers + 1]):
         near = i + WRAP_ROWS - 1
@@ -331,7 +358,7 @@ def _broke_at_width(prev_width: int, row: str, width: int) -> bool:
     """Whether the row before ``row`` ended only because ``row``'s first word would not
     fit in ``width`` (a headline or caption wrapped over two rows), not where its
     writer ended it (a menu item, a short line)."""
-    if row[0] in _BULLETS or row[0] == "[":
+    if row[0] in _BULLETS or row[0] == "[" or _OWN_ROW_RE.match(row):
         return False
     first = row.split(" ", 1)[0]
     return prev_width >= width - WRAP_SLACK and prev_width + 1 + len(first) > width - WRAP_FIT

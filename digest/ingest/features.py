@@ -60,7 +60,9 @@ from digest.models import Article, day_number
 #    and the figures of the paragraphs after the lede are terms, weighted as names.
 # 10: a hyphenated compound's parts go through the aliases ("Moskow-Pyongyang" is
 #    "moscow-pyongyang", as the English report writes the route).
-FEATURE_VERSION = 10
+# 11: a range before a scale word is scaled at both ends ("10-15 ribu"), and a
+#    grouped figure takes its scale too ("1.500 juta").
+FEATURE_VERSION = 11
 SEED = 1_000_003
 # Names are no language's words; they are stemmed as the wires' language.
 NAMES_STEMMED_AS = "en"

@@ -20,8 +20,13 @@ SCALES = {
     "miliar": 10**9, "milyar": 10**9, "trillion": 10**12, "triliun": 10**12,
 }  # fmt: skip
 _SCALE_HINT = re.compile(r"\d\s+(?i:thousand|ribu|million|juta|billion|mil[iy]ar|tril)")
+# A figure before a scale word, or a range of two ("10-15 ribu": both ends scaled);
+# thousands separators are gone by then ("1.500 juta" is 1500 juta).
+_FIGURE = r"\d+(?:[.,]\d{1,2})?"
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _SCALED_NUMBER = re.compile(
-    r"(?<![\d.,])(?P<n>\d{1,3}(?:[.,]\d{1,2})?)\s+(?P<scale>(?i:" + "|".join(SCALES) + r"))\b"
+    rf"(?<![\d.,])(?:(?P<low>{_FIGURE})\s*[-–]\s*)?(?P<n>{_FIGURE})\s+"
+    r"(?P<scale>(?i:" + "|".join(SCALES) + r"))\b"
 )
 
 
@@ -36,8 +41,13 @@ def normalise_numbers(text: str) -> str:
 
 
 def _written_out(m: re.Match[str]) -> str:
-    value = float(m["n"].replace(",", ".")) * SCALES[m["scale"].lower()]
-    return str(round(value)) if value >= 1 else m.group(0)
+    scale = SCALES[m["scale"].lower()]
+    high = float(m["n"].replace(",", ".")) * scale
+    if high < 1 or (m["low"] is None and _YEAR_RE.fullmatch(m["n"])):
+        return m.group(0)  # "in 2025 million …": a year, not a figure of the scale
+    if m["low"] is None:
+        return str(round(high))
+    return f"{round(float(m['low'].replace(',', '.')) * scale)}-{round(high)}"
 
 
 # A figure of three digits or more ("1.400 kontainer", "700 ribu", "152 mm"), not a year.

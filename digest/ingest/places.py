@@ -31,12 +31,18 @@ def place_names() -> frozenset[str]:
         if city["population"] < CITY_PEOPLE:
             continue
         names.add(city["name"].casefold())
-        names.update(alt.casefold() for alt in city.get("alternatenames", ()) if alt)
+        names.update(alt.casefold() for alt in city.get("alternatenames", ()) if _spelling(alt))
     for country in cache_.get_countries().values():
         names.add(country["name"].casefold())
     for state in cache_.get_us_states().values():
         names.add(state["name"].casefold())
     return frozenset(names)
+
+
+def _spelling(alt: str) -> bool:
+    """An alternate name that spells the place ("Köln", "Koeln"), not a code GeoNames
+    files beside it (the airport's "ABC", "NBC", "ORF"), which broadcasters share."""
+    return len(alt) > 3 and not alt.isupper() and not any(c.isdigit() for c in alt)
 
 
 def is_place(name: str) -> bool:

@@ -44,8 +44,10 @@ from digest.ingest.textheads import caption_shape
 DATELINE_BEFORE = 3
 DATELINE_AFTER = 8
 DATELINE_LINE_WORDS = 20
-# A date without its year is read from a line of at most this many words only.
+# A date without its year is read from a line of at most this many words only,
+# or from a paragraph's first characters (a wire's dateline).
 YEARLESS_WORDS = 8
+OPENING_CHARS = 40
 # Rings 2 and 3: how many lines a dated line may sit before and after the
 # first paragraph, above and under the headline. The chrome between a
 # headline and its first paragraph (share bar, photo, caption, byline) rarely
@@ -125,7 +127,13 @@ def dateline_date(
     last = max(around, first + BODY_AFTER)
     window = above + below[: last - around]
     dated = _window_date(window, now=now, tz=tz, language=language, weekday=True)
-    return dated[0] if dated is not None and dated[1] else None
+    if dated is not None and not dated[1]:
+        # A wire's dateline opening a paragraph says its day without the year
+        # ("SEOUL, Feb. 9 (Yonhap) --"): the report's own date, unlike one mid-sentence.
+        openings = [Line(line.text[:OPENING_CHARS]) for line in window]
+        opened = _window_date(openings, now=now, tz=tz, language=language)
+        return opened[0] if opened is not None else None
+    return dated[0] if dated is not None else None
 
 
 def nearest_dated_line(

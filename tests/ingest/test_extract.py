@@ -234,3 +234,43 @@ def test_a_byline_or_a_sites_dateline_in_lower_case_starts_its_own_line(row: str
     # A lower-case row that goes on with a sentence still continues it.
     lines = [line.text for line in split_lines("The treaty was signed\nby the two leaders.")]
     assert lines == ["The treaty was signed by the two leaders."]
+
+
+def test_under_a_wrapped_headline_a_date_or_byline_row_stays_its_own_line() -> None:
+    headline = "Ferry crews to return to work next week as operators agree new pay deal"
+    prose = (
+        "The harbour authority said on Tuesday that the ferry crews would return to work "
+        "next week after the operators agreed to a new contract with higher pay."
+    )
+    text = "\n\n".join(
+        [
+            "   " + headline + "\n   Tuesday, 10 February 2026\n   By Jane Doe",
+            *[_wrapped(prose)] * 4,
+        ]
+    )
+    lines = [line.text for line in split_lines(text)]
+    assert lines[:3] == [headline, "Tuesday, 10 February 2026", "By Jane Doe"]
+
+
+def test_a_list_of_like_headlines_sets_no_wrap_width() -> None:
+    paragraph = (
+        "Russia and North Korea opened a new road bridge across the Tumen River on Wednesday, "
+        "officials in both capitals said, in a ceremony broadcast live on state television."
+    )
+    related = [
+        "Kim Jong Un inspects new artillery factory ahead of party congress meeting",
+        "South Korea says it detected a missile launch from the North's west coast",
+        "Japan and South Korea agree to share missile warning data in real time",
+        "Ukraine says North Korean troops are fighting again in the Kursk region",
+        "Seoul court sentences former defence official over drone incursion case",
+    ]
+    text = (
+        "Russia and North Korea open new road bridge across the Tumen River\n"
+        "Wednesday, 11 February 2026\n\n"
+        + f"{paragraph}\n\n" * 3
+        + "Related\n"
+        + "\n".join(related)
+    )
+    lines = [line.text for line in split_lines(text)]
+    assert "Wednesday, 11 February 2026" in lines
+    assert all(headline in lines for headline in related)

@@ -32,3 +32,16 @@ def test_a_figure_is_written_out_whatever_its_separators_or_scale_word(
 def test_the_bodys_figures_leave_out_years_and_small_numbers() -> None:
     body = "Sejak 2023, sekitar 1.400 kontainer berisi 700 ribu peluru 152 mm dikirim 3 kapal."
     assert body_figures(body) == ["1400", "700000", "152"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10-15 ribu pekerja", "10000-15000 pekerja"),  # a range: both ends scaled
+        ("10.000-15.000 pekerja", "10000-15000 pekerja"),
+        ("1.500 juta", "1500000000"),  # a grouped figure before its scale word
+        ("3.000 ribu", "3000000"),
+    ],
+)
+def test_ranges_and_grouped_figures_take_their_scale(text: str, expected: str) -> None:
+    assert normalise_numbers(text) == expected

@@ -350,3 +350,12 @@ def test_the_company_a_notice_names_gives_way_to_the_masthead(notice: str) -> No
         + "\n"
     )
     assert _outlet(body) == "The Harbour Times"
+
+
+@pytest.mark.parametrize("name", ["KBS", "NBC", "ZDF", "ORF"])
+def test_a_broadcasters_acronym_is_no_place(name: str) -> None:
+    # GeoNames files airport codes beside a city's names ("KBS" for Bo, "ORF" for
+    # Norfolk): only spellings count as places.
+    assert not is_place(name)
+    body = f"Ferry strike ends after pay deal\nSEOUL, June 19 ({name}) --\n\n" + PROSE
+    assert _outlet(body) == name

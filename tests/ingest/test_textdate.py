@@ -230,3 +230,29 @@ def test_a_ledes_weekday_pins_the_year_of_its_day_and_month() -> None:
     assert found(lines, head=0, body=1, language="id") == date(2025, 2, 12)  # a Wednesday
     lines = page("Kim Jong Un Kirim Pesan ke Putin", lede.replace("Rabu (12/2)", "12 Februari"))
     assert found(lines, head=0, body=1, language="id") is None
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "SEOUL, Feb. 9 (Yonhap) -- ",
+        "JAKARTA, 9 Februari (ANTARA) - ",
+        "WELLINGTON, Feb 9 (Wire) - ",
+    ],
+)
+def test_a_wires_dateline_without_its_year_opening_the_lede_dates_the_page(dateline: str) -> None:
+    lines = page("Council approves the new bridge", dateline + PARAGRAPH, PARAGRAPH)
+    assert found(lines, head=0, body=1) == date(2026, 2, 9)
+
+
+def test_a_weekday_pins_a_year_only_within_three_years_of_now() -> None:
+    lede = (
+        "Kedua negara akan menandatangani perjanjian kerja sama pelabuhan baru di Vladivostok "
+        "pada Jumat (27/12) mendatang, kata pejabat kementerian."
+    )
+    # 27 December falls on a Friday in 2024 (within three years of NOW) and in 2019.
+    lines = page("Rusia dan Korut teken perjanjian pelabuhan", lede, PARAGRAPH)
+    assert found(lines, head=0, body=1, language="id") == date(2024, 12, 27)
+    # 12 February on a Friday: 2021, long before NOW, so the year is a guess.
+    lines = page("Rusia dan Korut teken perjanjian", lede.replace("Jumat (27/12)", "Jumat (12/2)"))
+    assert found(lines, head=0, body=1, language="id") is None
