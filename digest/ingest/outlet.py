@@ -46,6 +46,7 @@ from digest.ingest.outletplaces import (
     NOTICE_SIGN_RE,
     RIGHTS_LINES,
     RIGHTS_RE,
+    SELF_RE,
     dateline_name,
     domain_tokens_in,
     logo_name,
@@ -233,6 +234,8 @@ def candidates(
                 add(m["tail"] or m["lead"], "credit", i)
         if line.n <= CHROME_WORDS and not start <= i < end:
             chrome.append(raw)
+            for m in SELF_RE.finditer(raw):
+                add(m["name"], "self", i)
             if domains and NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
                 for token in domain_tokens_in(raw, domains):
                     add(token, "copyright", i)
@@ -269,7 +272,7 @@ CHROME_WORDS = 15
 
 FEATURES = (
     "logo", "dateline", "newsroom", "slogan", "copyright", "credit", "domain", "line", "named",
-    "mention", "owner",
+    "mention", "owner", "self",
     "spelled", "kinds", "brand", "bare", "items", "chrome", "prose", "lower", "host", "top",
     "bottom", "words1", "upper", "by", "control", "company", "story", "repeat", "place",
 )  # fmt: skip
@@ -279,7 +282,7 @@ WEIGHTS = dict.fromkeys(FEATURES, 0.0) | {
     "bare": 0.5, "items": -0.7, "chrome": 1.0, "prose": 0.2, "lower": -0.7, "host": 2.0,
     "top": 1.0, "bottom": 0.5, "words1": -0.8, "brand": 0.8, "by": -2.0, "control": -4.0,
     "company": -3.0, "story": -1.0, "repeat": -1.5, "mention": 0.3,
-    "owner": 1.2, "place": -4.0,
+    "owner": 1.2, "place": -4.0, "self": 1.0,
 }  # fmt: skip
 
 

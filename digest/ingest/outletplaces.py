@@ -98,6 +98,23 @@ MENTION_RE = re.compile(  # the lookahead turns most positions away before the l
 MENTIONS = 2
 NOTICE_SIGN_RE = re.compile(r"©|\(c\)|copyright", re.I)
 
+# The site speaking of itself in its chrome, in the words of any language's
+# site furniture: "Sign up for the CorkBeo newsletter", "Why you can trust SCMP",
+# "Sobre a Gazeta do Povo", "Entdecken Sie den Deutschlandfunk", "ABBONATI A LA STAMPA".
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_SELF_WORD = rf"[{_UPPER}0-9][\w.&'’-]*"
+_SELF_NAME = (
+    rf"(?P<name>{_SELF_WORD}(?:[ \t]+(?:(?:de|do|da|del|la|el|di|of|the|und|&)[ \t]+)?"
+    rf"{_SELF_WORD}){{0,3}})"
+)
+SELF_RE = re.compile(
+    r"(?<![\w-])(?i:sign up for|subscribe to|about|contact|why you can trust|welcome to"
+    r"|über|entdecken sie|abonnieren sie|artikel auf|jobs bei|sobre|acerca de"
+    r"|suscr[ií]bete a|assine|fale com|à propos d[eu]|abonnez-vous à|abbonati a"
+    r"|tentang|berlangganan|hubungi)"
+    r"(?:[ \t]+(?i:the|a|o|el|la|le|den|die|das|der|il|lo))?[ \t]+" + _SELF_NAME
+)
+
 
 def domain_tokens_in(text: str, domains: tuple[str, ...]) -> list[str]:
     return [token for token in domains if token in text]

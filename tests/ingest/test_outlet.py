@@ -359,3 +359,26 @@ def test_a_broadcasters_acronym_is_no_place(name: str) -> None:
     assert not is_place(name)
     body = f"Ferry strike ends after pay deal\nSEOUL, June 19 ({name}) --\n\n" + PROSE
     assert _outlet(body) == name
+
+
+@pytest.mark.parametrize(
+    ("masthead", "footer", "outlet"),
+    [
+        # The masthead's one word, which the article also names, is not enough alone.
+        ("Podcasts\nKontakt\n\nNordwelle\n",
+         "The minister told Nordwelle in an interview on Sunday evening that the deal would hold "
+         "through the winter months.\n\n"
+         "Entdecken Sie den Nordwelle\nImpressum\n", "Nordwelle"),
+        ("Menu\nSearch\n", "Why you can trust HARBOUR GAZETTE\nFollow HARBOUR GAZETTE\n",
+         "HARBOUR GAZETTE"),
+        ("Menu\n• Gazeta do Vale\n• Política\n",
+         "• Sobre a Gazeta do Vale\n• Assine a Gazeta do Vale\nAnuncie\n", "Gazeta do Vale"),
+    ],
+)  # fmt: skip
+def test_the_site_speaking_of_itself_in_its_chrome_names_it(
+    masthead: str, footer: str, outlet: str
+) -> None:
+    # No notice, logo or dateline: only the site's furniture names it ("About …",
+    # "Why you can trust …", "Entdecken Sie den …"), in any language.
+    body = masthead + "\nFerry strike ends after pay deal\n\n" + PROSE + footer
+    assert _outlet(body) == outlet
