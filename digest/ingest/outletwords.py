@@ -81,7 +81,7 @@ COMPANY_WORDS = frozenset(
 # First words of a publisher's name in Romance languages: "Editora 247", "Grupo Clarín".
 # "PT" and "CV" are the forms of Indonesian companies ("PT Kompas Cyber Media").
 COMPANY_FIRST_WORDS = frozenset(
-    "grupo groupe gruppo editora editorial ediciones éditions pt cv".split()
+    "grupo groupe gruppo editora editorial ediciones éditions pt cv c.a s.a".split()
 )
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")

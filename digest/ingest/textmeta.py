@@ -103,11 +103,15 @@ _COPYRIGHT_LEAD_RE = re.compile(
 # Where a copyright holder's name ends: a sentence, a separator, a rights notice.
 _HOLDER_END_RE = re.compile(
     r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.(?:\s|$)|\s[|/•·]\s?|\s[-–—]\s|,\s|\s(?:(?:19|20)\d\d)\b|\s[\[(]|"
+    # A registration or tax number after the name: "RIF J-00037398-1", "ABN 12 345 678 901".
+    r"\s[A-Z]{2,5}\.?:?\s+[A-Z]?-?\d[\d\-/ ]{5,}|"
     r"\s(?i:all rights|todos los|alle rechte|tous droits|direitos|wszelkie|hak cipta|"
     r"proudly|powered|do not)\b"
 )
 # A company's legal form written before its name: "PT" (Perseroan Terbatas), "CV".
-_LEGAL_FORM_RE = re.compile(r"^(?P<form>pt|cv)\.?\s+(?=[A-Z])", re.I)
+# A Latin American "C.A." (Compañía Anónima) or "S.A." stands there too ("© 2022 C.A. Últimas
+# Noticias").
+_LEGAL_FORM_RE = re.compile(r"^(?P<form>pt|cv|c\.a|s\.a)\.?\s+(?=[^\W\d_])", re.I)
 # Legal and corporate endings of a holder's name, dropped ("Cayman Compass Ltd").
 _LEGAL_RE = re.compile(
     r"(?:[\s,]+(?:ltd|limited|inc|llc|l\.l\.c|gmbh|ag|sa|s\.a|spa|s\.p\.a|plc|corp|corporation|"

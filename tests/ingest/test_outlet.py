@@ -382,3 +382,14 @@ def test_the_site_speaking_of_itself_in_its_chrome_names_it(
     # "Why you can trust …", "Entdecken Sie den …"), in any language.
     body = masthead + "\nFerry strike ends after pay deal\n\n" + PROSE + footer
     assert _outlet(body) == outlet
+
+
+def test_a_company_form_before_the_name_gives_the_paper() -> None:
+    # "C.A." (Compañía Anónima) opens the holder's name; the paper is the name after it.
+    body = (
+        "Inicio | Mundo | Deportes\n\nFerry strike ends after pay deal\n\n"
+        + PROSE
+        + "Escríbanos a la redacción de Últimas Novedades por WhatsApp\n"
+        + "© 2022 C.A. Últimas Novedades RIF J-00037398-1\n"
+    )
+    assert _outlet(body) == "Últimas Novedades"

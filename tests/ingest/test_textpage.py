@@ -143,10 +143,18 @@ def test_a_full_date_beats_a_nearby_date_without_its_year() -> None:
         ("© 2016 - 2025 PT. Bina Media Tenggara", "PT Bina Media Tenggara"),
         ("Hak Cipta © 2024 CV Warta Nusa. Hak cipta dilindungi", "CV Warta Nusa"),
         ("© 2024 PT Elang Mahkota Teknologi Tbk", "PT Elang Mahkota Teknologi"),
+        # A Latin American company's form before its name, its tax number after it.
+        ("© 2022 C.A. Últimas Novedades RIF J-00037398-1", "C.A Últimas Novedades"),
+        ("© 2021 Harbour News ABN 12 345 678 901", "Harbour News"),
     ],
 )
 def test_copyright_holder(notice: str, name: str | None) -> None:
     assert holder_name(notice) == name
+
+
+def test_a_date_after_a_holder_is_no_registration_number_to_cut() -> None:
+    # "©SZ vom 15.05.2019/vit" (a print edition's credit) must not leave "SZ vom" as a name.
+    assert holder_name("©HN vom 15.05.2019/vit") != "HN vom"
 
 
 @pytest.mark.parametrize(
