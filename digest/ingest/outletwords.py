@@ -75,7 +75,7 @@ COMPANY_WORDS = frozenset(
     "group groupe grupo gruppe grup network networks holdings holding medien publishing "
     "publications verlag verlagsgruppe editora editorial ediciones associados asociados "
     "company corporation communications enterprises ventures "
-    "mediengruppe".split()
+    "mediengruppe verlagsgesellschaft gesellschaft".split()
 )
 
 # First words of a publisher's name in Romance languages: "Editora 247", "Grupo Clarín".
@@ -104,7 +104,18 @@ def is_control(name: str) -> bool:
 # Last words of a company's name, with its legal form after it in a rights notice:
 # "SPH Media Limited", "Newsweek Digital LLC" (a site may be "Example Media").
 NOTICE_COMPANY_WORDS = frozenset({"media", "digital"})
-_LEGAL_FORM = r",?\s+(?i:ltd|limited|llc|inc|corp|plc|gmbh|ag|berhad|bhd|sdn|pte)\b"
+# A company's legal form after its name, in the forms of the countries whose news the
+# digest reads: "Ltd", "Pvt Ltd", "GmbH", "m.b.H.", "SA", "S.p.A.", "Sp. z o.o.",
+# "Sdn Bhd", "Tbk". One list, for cutting it off a name (sitename, textmeta) and for
+# telling that a notice names a company (here).
+LEGAL_FORMS = (
+    r"ltd|limited|llc|l\.l\.c|inc|corp|corporation|plc|gmbh|m\.?b\.?h|ag|kg|"
+    r"s\.?\s?a\.?s|s\.?\s?a|s\.?\s?l|s\.?p\.?a|s\.?r\.?l|c\.?\s?a|sp\.?\s?z\s?o\.?\s?o|s\.k\.a|"
+    r"b\.?v|n\.?v|ab|oy|pty|pvt|private|tbk|berhad|bhd|sdn|pte|co"
+)
+# The legal forms (one or more) ending a name: "FMT Media Sdn Bhd", "THG Publishing Pvt Ltd.".
+LEGAL_ENDING = rf"(?:[\s,]+(?i:{LEGAL_FORMS})\b\.?)+$"
+_LEGAL_FORM = rf",?\s+(?i:{LEGAL_FORMS})\b"
 
 
 def has_legal_form(name: str, text: str) -> bool:

@@ -18,6 +18,11 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from tld import get_tld
+from tld.utils import Result
+
+from digest.ingest.outletwords import LEGAL_ENDING
+
 # Separators between a title's parts: spaced dashes, bars, slashes, guillemets,
 # arrows and colons ("Section: Site"); a bar or a full-width bar also unspaced.
 _SEPARATOR_RE = re.compile(
@@ -26,16 +31,14 @@ _SEPARATOR_RE = re.compile(
 # A name has at most this many words; more is a tagline or a headline.
 NAME_WORDS = 5
 # Domain endings removed when names are compared ("FAZ.NET" is "faz").
+# A domain's ending: generic endings and any country's two letters, with the
+# second level some countries use before theirs ("co.id", "com.my", "or.jp").
 _DOMAIN_END_RE = re.compile(
-    r"(?:\.(?:com|net|org|info|news|co|tv|de|at|ch|fr|es|it|pl|ru|uk|ie|in|jp|id|br|"
-    r"ar|mx|ve|ni|pe|bo|tn|se|nl|be|by|ua|ca|au|gov|go|ac|or|web)){1,3}$",
+    r"(?:\.(?:com|net|org|info|news|co|tv|gov|go|ac|or|web|ne|gob|edu|[a-z]{2})){1,3}$",
     re.IGNORECASE,
 )
 # Words of a company's legal form, never part of an outlet's name.
-_LEGAL_FORM_RE = re.compile(
-    r"[\s,]+(?:AG|GmbH|S\.?\s?[AL]\.?|S\.?A\.?S\.?|C\.?\s?A\.?|Ltd\.?|Limited|Inc\.?|LLC|"
-    r"plc|PLC|Pty\.?|B\.?V\.?|N\.?V\.?|S\.?p\.?A\.?|S\.?r\.?l\.?|Tbk\.?|KG)$"
-)
+_LEGAL_FORM_RE = re.compile(LEGAL_ENDING)
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -59,13 +62,20 @@ def name_key(name: str) -> str:
 
 
 def host_key(url: str | None) -> str:
-    """The key of a URL's host without its subdomain ("www.theguardian.com" → "theguardian")."""
+    """The key of a URL's host without its subdomain ("www.theguardian.com" → "theguardian").
+
+    The registered name is read with the Public Suffix List (``tld``), so
+    "www.publico.pt" is "publico" and "news.bbc.co.uk" is "bbc" in any country.
+    """
     if not url or "://" not in url:
         return ""
     try:
+        parsed = get_tld(url, as_object=True, fail_silently=True)
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
+    if isinstance(parsed, Result) and parsed.domain:
+        return "".join(c for c in parsed.domain.lower() if c.isalnum())
     labels = [label for label in name_key_labels(host) if label]
     return labels[-1] if labels else ""
 
@@ -125,7 +135,7 @@ def tidy_name(name: str) -> str:
     """A site name for display: one line, without a company's legal form or a URL's scheme."""
     name = " ".join(name.split()).strip(" -–—|:·•@")
     name = re.sub(r"^https?://(?:www\.)?", "", name, flags=re.IGNORECASE).rstrip("/")
-    return _LEGAL_FORM_RE.sub("", name) or name
+    return _LEGAL_FORM_RE.sub("", name).rstrip(" ,&") or name
 
 
 def _prefix_spelling(part: str, host: str) -> str | None:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from digest.ingest.datelines import any_language_date as any_language_date
 from digest.ingest.datelines import is_foreign_dateline as is_foreign_dateline
 from digest.ingest.extract import Line
+from digest.ingest.outletwords import LEGAL_FORMS
 from digest.ingest.textdate import dateline_date as dateline_date
 from digest.ingest.textdate import front_matter_date as front_matter_date
 from digest.ingest.textdate import url_date as url_date
@@ -91,13 +92,14 @@ def outlet_in_text(lines: list[Line], text: str, *, start: int, head_index: int 
 # A copyright notice: "© 2023 Boston Herald", "Copyright © Neue Zürcher Zeitung AG.",
 # "© Copyright 2022 - St. Lucia Times." (the sign or word opens the line).
 _COPYRIGHT_OPEN_RE = re.compile(
-    r"^(?:[•·*-]\s*)?(?:all content\s+|derechos reservados\s+|prawa autorskie\s+|hak cipta\s+)?"
+    r"^(?:[•·*-]\s*)?(?:all content\s+|derechos reservados\s+|prawa autorskie\s+|hak cipta\s+"
+    r"(?:terpelihara\s+)?)?"
     r"(?:©|\(c\)|&copy;?|copyright\b)",
     re.I,
 )
 _COPYRIGHT_LEAD_RE = re.compile(
     r"^(?:\s|©|\(c\)|&copy;?|copyright(?:ed)?\b|all content\b|derechos reservados\b|"
-    r"prawa autorskie\b|hak cipta\b|(?:19|20)\d\d\b|[-–,:·])+",
+    r"prawa autorskie\b|hak cipta\b|terpelihara\b|(?:19|20)\d\d\b|[-–,:·])+",
     re.I,
 )
 # Where a copyright holder's name ends: a sentence, a separator, a rights notice.
@@ -114,8 +116,7 @@ _HOLDER_END_RE = re.compile(
 _LEGAL_FORM_RE = re.compile(r"^(?P<form>pt|cv|c\.a|s\.a)\.?\s+(?=[^\W\d_])", re.I)
 # Legal and corporate endings of a holder's name, dropped ("Cayman Compass Ltd").
 _LEGAL_RE = re.compile(
-    r"(?:[\s,]+(?:ltd|limited|inc|llc|l\.l\.c|gmbh|ag|sa|s\.a|spa|s\.p\.a|plc|corp|corporation|"
-    r"co|company|foundation|sp\. z o\.o|s\.k\.a|bv|nv|ab|as|oy|tbk|berhad|bhd|sdn|pte)\.?)+$",
+    rf"(?:[\s,]+(?:{LEGAL_FORMS}|company|foundation|s\.k\.a|nv|as)\.?)+$",
     re.I,
 )
 # Words of a rights notice, never a name ("© RIPRODUZIONE RISERVATA").
@@ -192,7 +193,7 @@ def holder_name(notice: str) -> str | None:
     rest = _LEGAL_FORM_RE.sub(lambda m: m["form"].upper() + " ", rest)
     end = _HOLDER_END_RE.search(rest)
     name = (rest[: end.start()] if end else rest).strip(" .,-–|")
-    name = _LEGAL_RE.sub("", name).strip(" .,-–")
+    name = _LEGAL_RE.sub("", name).strip(" .,-–&")
     words = name.split()
     if not words or len(words) > 5 or not (name[0].isupper() or name[0].isdigit()):
         return None

@@ -128,7 +128,12 @@ def read_text(
         end += 1
     end = _to_initials(lines, reasons, end)
 
-    title = item.title or _without_site(front.title, front.source, url) or md_title or ""
+    title = (
+        item.title
+        or _without_site(front.title, front.source, url)
+        or _without_site(md_title, front.source, url)
+        or ""
+    )
     head_index: int | None = None
     if title:
         head_index = _find_line(lines, title, limit=max(start, 1) + 1)

@@ -184,6 +184,9 @@ def test_front_matter_and_markdown(tmp_path: Path) -> None:
         ("Korut Kirim Pekerja ke Rusia - Katadata.co.id", "https://katadata.example/berita/1"),
         ("Korut Kirim Pekerja ke Rusia | Kabar Timur", "Kabar Timur"),
         ("Korut Kirim Pekerja ke Rusia - KabarDunia.id", ""),  # a domain's shape says it
+        # Any country's domain names the site ("com.my", "pt"): the Public Suffix List.
+        ("Korut Kirim Pekerja ke Rusia | Warta Nusa", "https://www.wartanusa.com.my/dunia/1"),
+        ("Korut Kirim Pekerja ke Rusia | PÚBLICO", "https://www.publico.pt/2025/11/14/mundo/x"),
     ],
 )
 def test_a_clipped_title_loses_the_sites_name(tmp_path: Path, title: str, source: str) -> None:
@@ -196,6 +199,20 @@ def test_a_clipped_title_loses_the_sites_name(tmp_path: Path, title: str, source
     )
     found = _inspect(tmp_path, page)
     assert found.headline == "Korut Kirim Pekerja ke Rusia"
+
+
+def test_a_clipped_markdown_heading_loses_the_sites_name(tmp_path: Path) -> None:
+    # MarkDownload writes the page's <title> as the "# " heading, with the site's name.
+    page = tmp_path / "clip.md"
+    page.write_text(
+        "---\ncreated: 2026-09-05T08:12:44 (UTC +09:00)\n"
+        "source: https://mainichi.jp/english/articles/20260903/p2g/041000c\n---\n\n"
+        "# Korut Kirim Pekerja ke Rusia - The Mainichi\n\n"
+        "Korea Utara mengirim ribuan pekerja konstruksi ke Rusia, kata badan intelijen "
+        "Korea Selatan dalam laporan kepada parlemen pada hari Selasa.\n",
+        encoding="utf-8",
+    )
+    assert _inspect(tmp_path, page).headline == "Korut Kirim Pekerja ke Rusia"
 
 
 @pytest.mark.parametrize("saver", ["Pocket", "instapaper", "Obsidian Web Clipper"])

@@ -146,6 +146,12 @@ def test_a_full_date_beats_a_nearby_date_without_its_year() -> None:
         # A Latin American company's form before its name, its tax number after it.
         ("© 2022 C.A. Últimas Novedades RIF J-00037398-1", "C.A Últimas Novedades"),
         ("© 2021 Harbour News ABN 12 345 678 901", "Harbour News"),
+        # Legal forms of more countries, several in a row, and a dangling "&".
+        ("© 2026 Warta Media Sdn Bhd. All rights reserved.", "Warta Media"),
+        ("Copyright© 2025, HARBOUR PUBLISHING PVT LTD. or its affiliates.", "HARBOUR PUBLISHING"),
+        ("© 2025 Harbour Digital News & Media Ltd", "Harbour Digital News & Media"),
+        ("© Copyright: Harbour Media SA. Wszystkie prawa zastrzeżone.", "Harbour Media"),
+        ("Hak Cipta Terpelihara © 2026 Media Warta Sdn. Bhd. (1337939-V)", "Media Warta"),
     ],
 )
 def test_copyright_holder(notice: str, name: str | None) -> None:
