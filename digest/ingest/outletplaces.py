@@ -52,6 +52,9 @@ _ELIDED_RE = re.compile(r"^[lLdD]['’](?=\w)")
 # A logo's alt text: "Logo de la diaria", "El Nuevo Herald Logo", "tagesschau.de-Logo".
 _LOGO_WORD_RE = re.compile(r"(?<![\w.])-?(?:logo|logotipo|logotype)(?![\w-])", re.I)
 _BRACKETS_RE = re.compile(r"\[[^\]]*\]?")
+# An image's alt text as a text browser shows it: words with spaces, "[The Hindu logo]"
+# (a file name, "[bbcl-logo]", has none).
+_ALT_RE = re.compile(r"\[((?:[^\]\s_/]+ )+[^\]\s_/]+)\]")
 _LOGO_PLACE_RE = re.compile(r"\s+(?:nav|main|site|header|footer|top)$", re.I)
 _LOGO_OF_RE = re.compile(r"^(?:de|del|of|von|du|da|do|di|der|des)\s+", re.I)
 # Lines at the top of a page searched for the site's logo (the first one is the site's;
@@ -64,7 +67,8 @@ def logo_name(lines: list[Line]) -> tuple[int, str] | None:
     for i, line in enumerate(lines[:LOGO_LINES]):
         if "ogo" not in line.text or line.bulleted:
             continue
-        text = _BRACKETS_RE.sub(" ", line.text)  # "[bbcl-logo]": an image's file name
+        # "[bbcl-logo]": an image's file name, dropped; "[The Hindu logo]": its alt text, read.
+        text = _BRACKETS_RE.sub(" ", _ALT_RE.sub(r" \1 ", line.text))
         m = _LOGO_WORD_RE.search(text)
         if m is None:
             continue

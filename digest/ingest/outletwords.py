@@ -114,7 +114,7 @@ LEGAL_FORMS = (
     r"b\.?v|n\.?v|ab|oy|pty|pvt|private|tbk|berhad|bhd|sdn|pte|co"
 )
 # The legal forms (one or more) ending a name: "FMT Media Sdn Bhd", "THG Publishing Pvt Ltd.".
-LEGAL_ENDING = rf"(?:[\s,]+(?i:{LEGAL_FORMS})\b\.?)+$"
+LEGAL_ENDING = rf"(?:[\s,&]+(?i:{LEGAL_FORMS})\b\.?)+$"  # "GmbH & Co. KG" too
 _LEGAL_FORM = rf",?\s+(?i:{LEGAL_FORMS})\b"
 
 

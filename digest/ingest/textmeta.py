@@ -20,6 +20,7 @@ from digest.ingest.datelines import any_language_date as any_language_date
 from digest.ingest.datelines import is_foreign_dateline as is_foreign_dateline
 from digest.ingest.extract import Line
 from digest.ingest.outletwords import LEGAL_FORMS
+from digest.ingest.places import is_place
 from digest.ingest.textdate import dateline_date as dateline_date
 from digest.ingest.textdate import front_matter_date as front_matter_date
 from digest.ingest.textdate import url_date as url_date
@@ -116,7 +117,7 @@ _HOLDER_END_RE = re.compile(
 _LEGAL_FORM_RE = re.compile(r"^(?P<form>pt|cv|c\.a|s\.a)\.?\s+(?=[^\W\d_])", re.I)
 # Legal and corporate endings of a holder's name, dropped ("Cayman Compass Ltd").
 _LEGAL_RE = re.compile(
-    rf"(?:[\s,]+(?:{LEGAL_FORMS}|company|foundation|s\.k\.a|nv|as)\.?)+$",
+    rf"(?:[\s,&]+(?:{LEGAL_FORMS}|company|foundation|s\.k\.a|nv|as)\.?)+$",
     re.I,
 )
 # Words of a rights notice, never a name ("© RIPRODUZIONE RISERVATA").
@@ -234,7 +235,10 @@ def _dateline_outlet(first: str, text: str) -> str | None:
         return name
     # A lone name before the dash is a place ("MOSCOW —") unless the page
     # spells it elsewhere too (its masthead or footer) or writes it in mixed
-    # case over more than one word ("Kabar Timur -").
+    # case over more than one word ("Kabar Timur -"); a city GeoNames knows is
+    # a place however often the page prints it ("HAT YAI -" and its tag "Hat Yai").
+    if is_place(name):
+        return None
     words = name.split()
     mixed = len(words) >= 2 and not name.isupper()
     elsewhere = len(name) >= 4 and _on_a_line_of_its_own(name, text)

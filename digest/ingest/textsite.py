@@ -18,12 +18,18 @@ HEAD_CHARS = 1500
 TAIL_CHARS = 3000
 # Domain suffixes that make a word a site name ("Tampang.com", "KOMPAS.com").
 _DOMAIN = r"(?:\.(?i:co\.id|or\.id|web\.id|com|net|org|news|info|tv|id|co)\b)"
-_NAME_TOKEN = rf"(?:[A-Z0-9][\w&'’-]*{_DOMAIN}?|[a-z0-9][\w-]*{_DOMAIN})"
-_NAME = rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+(?!(?i:all|hak|seluruh)\b){_NAME_TOKEN}){{0,3}})"
+# A capital in any Latin script ("Últimas", "Ósló"), not only A-Z.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_NAME_TOKEN = rf"(?:[{_UPPER}0-9][\w&'’-]*{_DOMAIN}?|[a-z0-9][\w-]*{_DOMAIN})"
+# Words of a name, "&" between two of them ("Independent Digital News & Media Ltd").
+_NAME = (
+    rf"(?P<name>{_NAME_TOKEN}"
+    rf"(?:[ \t]+(?:&[ \t]+)?(?!(?i:all|hak|seluruh)\b){_NAME_TOKEN}){{0,3}})"
+)
 # A footer line opening with a copyright sign: "Copyright © Tampang.com",
 # "© 2025 Example Media. All rights reserved." ("© 2019 by <author>" is not a site).
 _COPYRIGHT_NAME_RE = re.compile(
-    rf"^[ \t]*(?i:©|\(c\)|copyright|hak cipta)[ \t]*(?:©|\(c\))?[ \t]*"
+    rf"^[ \t]*(?i:©|\(c\)|copyright|hak cipta(?:[ \t]+terpelihara)?)[ \t]*(?:©|\(c\))?[ \t]*"
     rf"(?:\d{{4}}(?:[ \t]*[-–][ \t]*\d{{4}})?[ \t,]*)?(?!(?i:by)\b){_NAME}",
     re.MULTILINE,
 )

@@ -136,6 +136,10 @@ def test_page_metadata_is_read() -> None:
         ("KLIKWARTAKU — Isi berita.\nKlikWartaku.Com Gak Cuma Cepat Tapi Tepat", "KlikWartaku"),
         ("JAKARTA, KOMPAS.com - Presiden berkata.", "KOMPAS.com"),
         ("POSVIRAL hadir di saluran whatsapp, silakan JOIN CHANNEL", "POSVIRAL"),
+        # Malay's "Hak Cipta Terpelihara", a capital outside A-Z, "&" inside a name.
+        ("Isi.\nHak Cipta Terpelihara © 2026 Warta Kita Sdn. Bhd.", "Warta Kita Sdn"),
+        ("Cuerpo.\n© 2024 Últimas Novedades. Todos los derechos", "Últimas Novedades"),
+        ("Body.\n© 2025 Harbour News & Media Ltd", "Harbour News & Media Ltd"),
     ],
 )
 def test_outlet_named_in_the_text(text: str, outlet: str) -> None:

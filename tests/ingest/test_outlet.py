@@ -265,6 +265,25 @@ def test_a_site_dateline_names_the_outlet(dateline: str, outlet: str) -> None:
     assert _outlet(body) == outlet
 
 
+def test_a_city_opening_the_article_is_no_site_however_often_the_page_prints_it() -> None:
+    # Malay papers open with the place alone ("HAT YAI - "); the page's tags repeat it.
+    body = (
+        "Beranda\nDunia\n\nFerry strike ends after pay deal\n\nPORTSMOUTH - "
+        + PROSE
+        + "Tags\nPortsmouth\nFerry\n"
+    )
+    assert _outlet(body) == ""
+
+
+def test_a_logos_alt_text_in_brackets_names_the_site() -> None:
+    # A text browser prints an image's alt text in brackets; a file name has no spaces.
+    body = (
+        "[Harbour Times logo]   Menu   Search\n[hdr-logo_2x]\n\n"
+        "Ferry strike ends after pay deal\n\n" + PROSE
+    )
+    assert _outlet(body) == "Harbour Times"
+
+
 def test_a_rights_notice_without_the_sign_names_the_holder() -> None:
     """The line above "Todos los derechos reservados" is the site's, not the web vendor's."""
     body = (
