@@ -41,11 +41,13 @@ FUTURE_TOLERANCE = timedelta(days=1)
 # older match is more likely a coming day ("Jumat (27/2) mendatang") or a slip.
 PINNED_SPAN = timedelta(days=3 * 365)
 
-# Month names and abbreviations, Indonesian and English (dateparser maps them).
+# Month names and abbreviations, Indonesian, Malay and English (dateparser maps them).
+# Malay "Mac" (March) is read only after its day ("28 Mac 2026"): "Mac 11" is a computer.
 _MONTH = (
-    r"januari|january|jan|februari|pebruari|february|feb|peb|maret|march|mar|april|apr|"
-    r"mei|may|juni|june|jun|juli|july|jul|agustus|august|agu|agt|aug|september|sept|sep|"
-    r"oktober|october|okt|oct|november|nopember|nov|nop|desember|december|des|dec"
+    r"januari|january|jan|februari|pebruari|february|feb|peb|maret|march|mac|mar|april|apr|"
+    r"mei|may|juni|june|jun|julai|juli|july|jul|agustus|august|ogos|agu|agt|aug|september|sept|"
+    r"sep|oktober|october|okt|oct|november|nopember|nov|nop|disember|desember|december|dis|des|"
+    r"dec"
 )
 # Weekday names (Indonesian, English, English abbreviations) → Monday = 0.
 WEEKDAYS = {
@@ -53,6 +55,7 @@ WEEKDAYS = {
     "minggu": 6, "ahad": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
     "friday": 4, "saturday": 5, "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2,
     "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
+    "isnin": 0, "khamis": 3, "jumaat": 4,  # Malay (Selasa, Rabu, Sabtu, Ahad as above)
 }  # fmt: skip
 _WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 # Words that introduce a dateline ("Tanggal:", "Published on").
@@ -95,7 +98,7 @@ _CHANGE_SIGN_RE = re.compile(
     re.IGNORECASE,
 )
 # Indonesian zone names and other suffixes a dateline's time may carry.
-TZ_OFFSETS = {"wib": 7, "wita": 8, "wit": 9, "utc": 0, "gmt": 0, "z": 0}
+TZ_OFFSETS = {"wib": 7, "wita": 8, "wit": 9, "myt": 8, "utc": 0, "gmt": 0, "z": 0}
 
 DATE_RE = re.compile(
     rf"""
@@ -104,7 +107,7 @@ DATE_RE = re.compile(
     (?:
         (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*[\s-]\s*(?:of\s+)?(?P<m1>{_MONTH})\b\.?
             (?:,?\s*[\s-]\s*(?P<y1>\d{{4}}))?
-      | (?<![A-Za-z])(?P<m2>{_MONTH})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?
+      | (?<![A-Za-z])(?!mac\b)(?P<m2>{_MONTH})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?
             (?:,?\s+(?P<y2>\d{{4}}))?
       | (?P<iy>\d{{4}})(?P<sep>[-/.])(?P<im>\d{{1,2}})(?P=sep)(?P<id>\d{{1,2}})
       | (?P<nd>\d{{1,2}})[/.-](?P<nm>\d{{1,2}})[/.-](?P<ny>\d{{4}})
@@ -114,7 +117,7 @@ DATE_RE = re.compile(
     (?:\)?\s*(?:,|T|\||-|–|pukul|jam|at)?\s*
         (?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})(?!\d)(?![.,]\d)(?::(?P<s>\d{{2}}))?(?:\.\d+)?
         (?:\s*(?P<ampm>[ap]\.?m\b\.?))?
-        (?:\s*(?P<tz>(?:utc|gmt)\s?[+-]\d{{1,2}}(?::?\d{{2}})?|wib|wita|wit|utc|gmt|z|[+-]\d{{2}}:?\d{{2}})\b)?
+        (?:\s*(?P<tz>(?:utc|gmt)\s?[+-]\d{{1,2}}(?::?\d{{2}})?|wib|wita|wit|myt|utc|gmt|z|[+-]\d{{2}}:?\d{{2}})\b)?
     )?
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -400,5 +403,5 @@ def _resolve_year(month: int, day: int, weekday: int | None, today: date) -> dat
 @lru_cache(maxsize=8192)
 def _parse_day(text: str) -> date | None:
     """Parse a normalised ``day month year`` string with dateparser (cached)."""
-    parsed = dateparser.parse(text, languages=["id", "en"], settings=_PARSER_SETTINGS)
+    parsed = dateparser.parse(text, languages=["id", "ms", "en"], settings=_PARSER_SETTINGS)
     return parsed.date() if parsed else None

@@ -64,10 +64,20 @@ def test_seed_dates(seed: str, expected: datetime | None) -> None:
         ("北朝鮮 ロシア派遣\n2025年10月23日 19時02分\n", at(2025, 10, 23, 19, 2)),
         ("2025年10月23日（木）", at(2025, 10, 23)),
         ("입력 2025년 11월 17일 (월) 14:05", at(2025, 11, 17, 14, 5)),
+        # Malay months and weekdays, and Malaysia's zone (MYT, +8).
+        ("28 Mac 2026, 7:15 pm", at(2026, 3, 28, 19, 15)),
+        ("Khamis, 5 Julai 2025 10:00 MYT", at(2025, 7, 5, 9, 0)),
+        ("Isnin, 12 Ogos 2024", at(2024, 8, 12)),
+        ("3 Disember 2025", at(2025, 12, 3)),
     ],
 )
 def test_forms(text: str, expected: datetime) -> None:
     assert found(text) == expected
+
+
+def test_mac_before_a_number_is_no_month() -> None:
+    # Malay "Mac" (March) comes after its day; "Mac 11" is a computer.
+    assert found("Apple launched the Mac 11 in a video on its website.") is None
 
 
 def test_time_less_date_is_midnight_in_the_configured_zone() -> None:
