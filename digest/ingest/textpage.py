@@ -273,5 +273,7 @@ def addresses_reader(line: Line, language: str) -> bool:
         you += len(_GERMAN_FORMAL_RE.findall(line.text))
     if not you:
         return False
+    if "ookie" in line.text:  # a cookie banner speaking to its reader, however long
+        return True
     both = you + sum(map(_SITE[language].__contains__, words))
     return both >= NOTICE_WORDS and both >= NOTICE_SHARE * len(words)

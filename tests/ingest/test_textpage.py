@@ -362,6 +362,21 @@ def test_sentence_and_abbreviation_endings() -> None:
         ),
         ("Nous utilisons des cookies pour améliorer l'offre que nous vous proposons.", "fr", True),
         ("We use cookies to improve our service for you.", "xx", False),
+        # A long cookie banner, formal German: few "Sie" for its length, but cookies.
+        (
+            "Sie entscheiden, wie Sie unsere Inhalte nutzen wollen. Ihr Gerät verarbeitet dafür "
+            "nötige Daten. Mit Ihrer Zustimmung werden Cookies und ähnliche Technologien "
+            "gespeichert, auch von Drittanbietern. Zustimmen und weiter Mit Abo werbefrei lesen",
+            "de",
+            True,
+        ),
+        # An article on cookies that does not speak to its reader stays prose.
+        (
+            "The regulator said the cookies that track readers across sites would be banned "
+            "from next year, after a consultation that drew thousands of replies.",
+            "en",
+            False,
+        ),
     ],
 )
 def test_addresses_reader(text: str, language: str, notice: bool) -> None:
