@@ -288,6 +288,18 @@ def test_a_kicker_line_joins_the_headline() -> None:
     assert _headline(page) == "Ferry strike: Thousands stranded at northern ports"
 
 
+def test_the_headline_above_its_standfirst_heads_the_page() -> None:
+    # The standfirst restates the lede, so its words overlap it more than the headline's.
+    dek = (
+        "Thousands of travellers were stranded at the northern ferry ports after crews "
+        "walked out over pay, the operators said"
+    )
+    page = (
+        f"World\n\nTravellers stranded as unions defy the operators\n\n{dek}\n\nReuters\n\n{BODY}"
+    )
+    assert _headline(page) == "Travellers stranded as unions defy the operators"
+
+
 def test_a_subheading_inside_the_article_is_not_the_headline() -> None:
     """A short line with a paragraph of the article right above it is a subheading."""
     first, rest = BODY.split("\n\n", 1)
