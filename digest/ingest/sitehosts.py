@@ -18,10 +18,16 @@ from functools import lru_cache
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
+# Generic endings, and any country's two letters with the second level some
+# countries put before them ("co.id", "com.my", "or.jp", "web.id").
 _DOMAIN_SUFFIX = (
     r"(?:co\.id|or\.id|web\.id|ac\.id|go\.id|co\.uk|com\.au|com\.br|com\.ar|com\.pa|com\.uy|"
-    r"com\.ve|com\.mx|com\.co|co\.jp|or\.jp|com|net|org|news|info|tv|id|co|de|at|ch|fr|it|es|"
-    r"ru|kr|uk|in|io|pl|cl|pe|hn|cu|tn|se|nl|be|ie|jp|br|ar|mx|ve|uy|pa|bo|py|ec|gt)"
+    r"com\.ve|com\.mx|com\.co|co\.jp|or\.jp|"
+    # any other country's two letters, written in lower case as domains are
+    r"(?:co|com|or|ac|go|web|net|org|gov|edu|ne)\.(?-i:[a-z]{2})(?![\w-])|"
+    r"com|net|org|news|info|tv|id|co|de|at|ch|fr|it|es|"
+    r"ru|kr|uk|in|io|pl|cl|pe|hn|cu|tn|se|nl|be|ie|jp|br|ar|mx|ve|uy|pa|bo|py|ec|gt|"
+    r"(?-i:[a-z]{2}))"
 )
 # A name written as a domain in running text: "Clarín.com", "wien.ORF.at", "stern.de".
 DOMAIN_TOKEN_RE = re.compile(

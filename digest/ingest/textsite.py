@@ -17,7 +17,12 @@ from digest.ingest.sitename import spelled_spans
 HEAD_CHARS = 1500
 TAIL_CHARS = 3000
 # Domain suffixes that make a word a site name ("Tampang.com", "KOMPAS.com").
-_DOMAIN = r"(?:\.(?i:co\.id|or\.id|web\.id|com|net|org|news|info|tv|id|co)\b)"
+_DOMAIN = (
+    r"(?:\.(?i:co\.id|or\.id|web\.id"
+    # any other country's two letters, written in lower case as domains are
+    r"|(?:co|com|or|ac|go|web|net|org|gov|edu|ne)\.(?-i:[a-z]{2})\b"
+    r"|com|net|org|news|info|tv|id|co|(?-i:[a-z]{2}))\b)"
+)
 # A capital in any Latin script ("Últimas", "Ósló"), not only A-Z.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _NAME_TOKEN = rf"(?:[{_UPPER}0-9][\w&'’-]*{_DOMAIN}?|[a-z0-9][\w-]*{_DOMAIN})"

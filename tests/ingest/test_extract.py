@@ -140,6 +140,9 @@ def test_page_metadata_is_read() -> None:
         ("Isi.\nHak Cipta Terpelihara © 2026 Warta Kita Sdn. Bhd.", "Warta Kita Sdn"),
         ("Cuerpo.\n© 2024 Últimas Novedades. Todos los derechos", "Últimas Novedades"),
         ("Body.\n© 2025 Harbour News & Media Ltd", "Harbour News & Media Ltd"),
+        # Any country's domain: a second level before its two letters, or the two alone.
+        ("Isi.\nCopyright © wartanusa.com.my. All rights reserved", "wartanusa.com.my"),
+        ("Corpo.\n© jornalnorte.pt", "jornalnorte.pt"),
     ],
 )
 def test_outlet_named_in_the_text(text: str, outlet: str) -> None:

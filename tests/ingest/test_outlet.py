@@ -69,6 +69,13 @@ def test_hosts_counted_from_links_addresses_and_domains_not_sharing_sites() -> N
     )
 
 
+def test_a_domain_of_any_country_is_a_domain() -> None:
+    # Countries the first list of endings left out: Malaysia's "com.my", Portugal's "pt".
+    hosts, domains = host_counts("Hubungi wartanusa.com.my\nLeia em jornalnorte.pt\n", None)
+    assert domains == ("wartanusa.com.my", "jornalnorte.pt")
+    assert hosts["wartanusa"] == 1 and hosts["jornalnorte"] == 1
+
+
 def test_masthead_confirmed_by_its_host_beats_a_corporate_copyright() -> None:
     body = (
         "Skip to content\nHarbour Gazette\n• News\n• Sport\n\n"
