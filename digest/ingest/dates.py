@@ -42,7 +42,8 @@ FUTURE_TOLERANCE = timedelta(days=1)
 PINNED_SPAN = timedelta(days=3 * 365)
 
 # Month names and abbreviations, Indonesian, Malay and English (dateparser maps them).
-# Malay "Mac" (March) is read only after its day ("28 Mac 2026"): "Mac 11" is a computer.
+# Malay "Mac" (March) is read only between its day and a year ("28 Mac 2026"):
+# "Mac 11" and "Top 5 Mac apps" are a computer.
 _MONTH = (
     r"januari|january|jan|februari|pebruari|february|feb|peb|maret|march|mac|mar|april|apr|"
     r"mei|may|juni|june|jun|julai|juli|july|jul|agustus|august|ogos|agu|agt|aug|september|sept|"
@@ -105,7 +106,8 @@ DATE_RE = re.compile(
     (?P<label>\b(?:{_LABEL})\b\s*(?:on\s*)?[:\-–]?\s*)?
     (?:\b(?P<wd>{_WEEKDAY})\b\.?\s*,?\s*\(?\s*)?
     (?:
-        (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*[\s-]\s*(?:of\s+)?(?P<m1>{_MONTH})\b\.?
+        (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*[\s-]\s*(?:of\s+)?
+            (?P<m1>(?!mac\b(?![ \t]+\d{{4}}))(?:{_MONTH}))\b\.?
             (?:,?\s*[\s-]\s*(?P<y1>\d{{4}}))?
       | (?<![A-Za-z])(?!mac\b)(?P<m2>{_MONTH})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?
             (?:,?\s+(?P<y2>\d{{4}}))?
