@@ -186,7 +186,7 @@ def candidates(
         name = " ".join(name.split()).strip(" .,:;|-–—")
         if kind != "line":  # "Copyright 2020 Harper's Magazine", "Neue Zürcher Zeitung AG"
             name = tidy_name(NOTICE_RE.sub("", name))
-        if GLUED_BY_RE.match(name) or (" " not in name and is_platform(name)):
+        if GLUED_BY_RE.match(name) or is_platform(name):  # "WhatsApp", "Google News"
             return
         if kind == "line" and _BYLINE_RE.match(name):  # "By Ji Da-gyum": an author
             return
@@ -234,7 +234,8 @@ def candidates(
                 add(m["tail"] or m["lead"], "credit", i)
         if line.n <= CHROME_WORDS and not start <= i < end:
             chrome.append(raw)
-            for m in SELF_RE.finditer(raw):
+            m = SELF_RE.match(raw)
+            if m:
                 add(m["name"], "self", i)
             if domains and NOTICE_SIGN_RE.search(raw):  # "কপিরাইট © 2010-2021 ukbdnews.com"
                 for token in domain_tokens_in(raw, domains):

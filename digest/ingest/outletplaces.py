@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from digest.ingest.extract import Line
+from digest.ingest.outletwords import UPPER_LATIN
 from digest.ingest.sitename import split_title
 
 # A candidate name has at most this many words and characters.
@@ -54,7 +55,9 @@ _LOGO_WORD_RE = re.compile(r"(?<![\w.])-?(?:logo|logotipo|logotype)(?![\w-])", r
 _BRACKETS_RE = re.compile(r"\[[^\]]*\]?")
 # An image's alt text as a text browser shows it: words with spaces, "[The Hindu logo]"
 # (a file name, "[bbcl-logo]", has none).
-_ALT_RE = re.compile(r"\[((?:[^\]\s_/]+ )+[^\]\s_/]+)\]")
+_ALT_RE = re.compile(r"\[([^\]\s_/]{1,30}(?: [^\]\s_/]{1,30}){1,7})\]")
+# Lines longer than this are no logo's (and the patterns need not scan them).
+_LOGO_LINE_CHARS = 300
 _LOGO_PLACE_RE = re.compile(r"\s+(?:nav|main|site|header|footer|top)$", re.I)
 _LOGO_OF_RE = re.compile(r"^(?:de|del|of|von|du|da|do|di|der|des)\s+", re.I)
 # Lines at the top of a page searched for the site's logo (the first one is the site's;
@@ -65,7 +68,7 @@ LOGO_LINES = 20
 def logo_name(lines: list[Line]) -> tuple[int, str] | None:
     """The name the first logo near the top gives, with its line, or None."""
     for i, line in enumerate(lines[:LOGO_LINES]):
-        if "ogo" not in line.text or line.bulleted:
+        if "ogo" not in line.text or line.bulleted or len(line.text) > _LOGO_LINE_CHARS:
             continue
         # "[bbcl-logo]": an image's file name, dropped; "[The Hindu logo]": its alt text, read.
         text = _BRACKETS_RE.sub(" ", _ALT_RE.sub(r" \1 ", line.text))
@@ -103,20 +106,21 @@ MENTIONS = 2
 NOTICE_SIGN_RE = re.compile(r"©|\(c\)|copyright", re.I)
 
 # The site speaking of itself in its chrome, in the words of any language's
-# site furniture: "Sign up for the CorkBeo newsletter", "Why you can trust SCMP",
-# "Sobre a Gazeta do Povo", "Entdecken Sie den Deutschlandfunk", "ABBONATI A LA STAMPA".
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
-_SELF_WORD = rf"[{_UPPER}0-9][\w.&'’-]*"
+# site furniture, opening a line or a menu item: "Sign up for the CorkBeo
+# newsletter", "Why you can trust SCMP", "• Sobre a Gazeta do Povo", "Entdecken Sie
+# den Deutschlandfunk", "Alle Artikel auf ZEIT ONLINE". Inside a line the same words
+# are a teaser's ("Everything to know about Elon Musk"), and "Subscribe to X" names
+# the paid tier ("Independent Premium"), so neither counts.
+_SELF_WORD = rf"[{UPPER_LATIN}0-9][\w.&'’-]*"
 _SELF_NAME = (
     rf"(?P<name>{_SELF_WORD}(?:[ \t]+(?:(?:de|do|da|del|la|el|di|of|the|und|&)[ \t]+)?"
     rf"{_SELF_WORD}){{0,3}})"
 )
 SELF_RE = re.compile(
-    r"(?<![\w-])(?i:sign up for|subscribe to|about|contact|why you can trust|welcome to"
-    r"|über|entdecken sie|abonnieren sie|artikel auf|jobs bei|sobre|acerca de"
-    r"|suscr[ií]bete a|assine|fale com|à propos d[eu]|abonnez-vous à|abbonati a"
-    r"|tentang|berlangganan|hubungi)"
-    r"(?:[ \t]+(?i:the|a|o|el|la|le|den|die|das|der|il|lo))?[ \t]+" + _SELF_NAME
+    r"^(?:[\s•□■▪*·>»›+–—-]|\d{1,2}\.\s)*"
+    r"(?i:sign up for|about|contact|why you can trust|welcome to|über|entdecken sie|"
+    r"(?:alle\s+)?artikel auf|jobs bei|sobre|acerca de|fale com|à propos d[eu]|tentang|hubungi)"
+    r"(?:[ \t]+(?i:the|a|o|el|la|le|den|die|das|der|il|lo|l'))?[ \t]+" + _SELF_NAME
 )
 
 

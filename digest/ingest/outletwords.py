@@ -103,19 +103,23 @@ def is_control(name: str) -> bool:
 
 # Last words of a company's name, with its legal form after it in a rights notice:
 # "SPH Media Limited", "Newsweek Digital LLC" (a site may be "Example Media").
+# The capital letters of the Latin scripts ("Últimas", "Łódź"), as a character class's
+# contents: a name's first letter, where A-Z alone misses most of Europe's.
+UPPER_LATIN = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
 NOTICE_COMPANY_WORDS = frozenset({"media", "digital"})
 # A company's legal form after its name, in the forms of the countries whose news the
 # digest reads: "Ltd", "Pvt Ltd", "GmbH", "m.b.H.", "SA", "S.p.A.", "Sp. z o.o.",
 # "Sdn Bhd", "Tbk". One list, for cutting it off a name (sitename, textmeta) and for
 # telling that a notice names a company (here).
 LEGAL_FORMS = (
-    r"ltd|limited|llc|l\.l\.c|inc|corp|corporation|plc|gmbh|m\.?b\.?h|ag|kg|"
-    r"s\.?\s?a\.?s|s\.?\s?a|s\.?\s?l|s\.?p\.?a|s\.?r\.?l|c\.?\s?a|sp\.?\s?z\s?o\.?\s?o|s\.k\.a|"
-    r"b\.?v|n\.?v|ab|oy|pty|pvt|private|tbk|berhad|bhd|sdn|pte|co"
+    r"ltd|limited|llc|l\.l\.c|inc|plc|gmbh|m\.?b\.?h|s\.?p\.?a|s\.?r\.?l|s\.a\.s|"
+    r"sp\.?\s?z\s?o\.?\s?o|s\.k\.a|b\.?v|n\.?v|pty|pvt|private\s+limited|tbk|berhad|bhd|sdn|pte|"
+    # short forms that are words too ("Radio Co", "Bild AG"): in their capitals only
+    r"(?-i:AG|KG|SA|S\.A|S\.\s?L|SL|SAS|CA|C\.A|AB|Co|CO|Oy|OY)"
 )
 # The legal forms (one or more) ending a name: "FMT Media Sdn Bhd", "THG Publishing Pvt Ltd.".
 LEGAL_ENDING = rf"(?:[\s,&]+(?i:{LEGAL_FORMS})\b\.?)+$"  # "GmbH & Co. KG" too
-_LEGAL_FORM = rf",?\s+(?i:{LEGAL_FORMS})\b"
+_LEGAL_FORM = rf",?\s+(?i:{LEGAL_FORMS}|corp|corporation)\b"
 
 
 def has_legal_form(name: str, text: str) -> bool:

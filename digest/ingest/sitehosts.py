@@ -40,7 +40,9 @@ _FOREIGN = frozenset(
     "facebook twitter instagram youtube youtu linkedin pinterest whatsapp telegram google "
     "apple tiktok reddit flipboard bit goo wordpress wp gravatar doubleclick googleapis "
     "gstatic cloudflare amazonaws akamaized schema w3 mailchimp disqus spotify soundcloud "
-    "vimeo outbrain taboola".split()
+    "vimeo outbrain taboola "
+    # Badges a page shows beside its own logo ("[Google News logo]", "[App Store logo]").
+    "googlenews googleplay appstore applenews".split()
 )
 
 

@@ -51,6 +51,10 @@ DEK_BONUS = 0.3
 # line on top needs this many words (a breadcrumb, "Site > Section", is shorter).
 DEK_MARGIN = 0.5
 DEK_HEADLINE_WORDS = 5
+# A standfirst is a sentence or two: this many words at least, and half as many again
+# as the line above (a ticker or live-blog line above a headline is the shorter one).
+DEK_WORDS = 15
+DEK_RATIO = 1.5
 # Taken from a candidate inside the article's first lines, and more when a
 # paragraph of the article stands right above it (a subheading).
 INSIDE_PENALTY = 0.5
@@ -171,7 +175,8 @@ def choose_headline(
     if (
         above in choice.scores
         and choice.scores[above] >= choice.score - DEK_MARGIN
-        and lines[choice.index].n > lines[above].n >= DEK_HEADLINE_WORDS
+        and lines[above].n >= DEK_HEADLINE_WORDS
+        and lines[choice.index].n >= max(DEK_WORDS, DEK_RATIO * lines[above].n)
     ):
         choice.index, choice.score = above, choice.scores[above]
     # A page often prints its headline twice (a title bar, then the article's

@@ -117,7 +117,7 @@ _HOLDER_END_RE = re.compile(
 _LEGAL_FORM_RE = re.compile(r"^(?P<form>pt|cv|c\.a|s\.a)\.?\s+(?=[^\W\d_])", re.I)
 # Legal and corporate endings of a holder's name, dropped ("Cayman Compass Ltd").
 _LEGAL_RE = re.compile(
-    rf"(?:[\s,&]+(?:{LEGAL_FORMS}|company|foundation|s\.k\.a|nv|as)\.?)+$",
+    rf"(?:[\s,&]+(?:{LEGAL_FORMS}|corp|corporation|company|foundation|sa|co|ab|as)\.?)+$",
     re.I,
 )
 # Words of a rights notice, never a name ("© RIPRODUZIONE RISERVATA").

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from digest.ingest.outletwords import UPPER_LATIN
 from digest.ingest.sitename import spelled_spans
 
 # A site names itself in its header and footer: the slices of text searched.
@@ -23,9 +24,7 @@ _DOMAIN = (
     r"|(?:co|com|or|ac|go|web|net|org|gov|edu|ne)\.(?-i:[a-z]{2})\b"
     r"|com|net|org|news|info|tv|id|co|(?-i:[a-z]{2}))\b)"
 )
-# A capital in any Latin script ("Últimas", "Ósló"), not only A-Z.
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
-_NAME_TOKEN = rf"(?:[{_UPPER}0-9][\w&'’-]*{_DOMAIN}?|[a-z0-9][\w-]*{_DOMAIN})"
+_NAME_TOKEN = rf"(?:[{UPPER_LATIN}0-9][\w&'’-]*{_DOMAIN}?|[a-z0-9][\w-]*{_DOMAIN})"
 # Words of a name, "&" between two of them ("Independent Digital News & Media Ltd").
 _NAME = (
     rf"(?P<name>{_NAME_TOKEN}"

@@ -282,6 +282,20 @@ def test_a_city_opening_the_article_is_no_site_however_often_the_page_prints_it(
     assert _outlet(body) == ""
 
 
+def test_a_teaser_about_someone_is_not_the_site_speaking_of_itself() -> None:
+    teaser = "Everything you need to know about Harold Finch"  # "about" inside a teaser
+    body = (
+        f"Menu\n{teaser}\n\nFerry strike ends after pay deal\n\n" + PROSE + f"{teaser}\nPrivacy\n"
+    )
+    assert _outlet(body) != "Harold Finch"
+
+
+@pytest.mark.parametrize("badge", ["[Google News logo]", "[App Store logo] [Google Play logo]"])
+def test_a_platforms_badge_is_not_the_sites_logo(badge: str) -> None:
+    body = f"[logo]\n{badge} Get the app\n\nFerry strike ends after pay deal\n\n" + PROSE
+    assert _outlet(body) == ""
+
+
 def test_a_logos_alt_text_in_brackets_names_the_site() -> None:
     # A text browser prints an image's alt text in brackets; a file name has no spaces.
     body = (

@@ -119,4 +119,9 @@ def test_names_compare_in_any_spelling() -> None:
     assert same_site("wien.ORF.at", {"orfat", "wienorf"})
     assert not same_site("Korea", {"kompas"})
     assert tidy_name("Ediciones EL PAÍS S.L.") == "Ediciones EL PAÍS"
+    # One list of legal forms: several in a row go; a broadcaster's "Corporation" stays.
+    assert tidy_name("Harbour Media Sdn. Bhd.") == "Harbour Media"
+    assert tidy_name("DER HAFEN GmbH & Co. KG") == "DER HAFEN"
+    assert tidy_name("Harbour Broadcasting Corporation") == "Harbour Broadcasting Corporation"
+    assert tidy_name("Radio Sa Harbour") == "Radio Sa Harbour"
     assert split_title("Headline | Site - Tagline") == ["Headline", "Site", "Tagline"]

@@ -300,6 +300,15 @@ def test_the_headline_above_its_standfirst_heads_the_page() -> None:
     assert _headline(page) == "Travellers stranded as unions defy the operators"
 
 
+@pytest.mark.parametrize(
+    "above", ["Breaking: crews walk out at the ports", "Ferry strike: live updates as it happened"]
+)
+def test_a_ticker_above_the_headline_does_not_take_its_place(above: str) -> None:
+    # Only a standfirst (15 words or more, half as long again) gives way to the line above.
+    page = f"World\n\n{above}\n\nFerry crews walk out in a dispute over pay and rest\n\n{BODY}"
+    assert _headline(page) == "Ferry crews walk out in a dispute over pay and rest"
+
+
 def test_a_subheading_inside_the_article_is_not_the_headline() -> None:
     """A short line with a paragraph of the article right above it is a subheading."""
     first, rest = BODY.split("\n\n", 1)
