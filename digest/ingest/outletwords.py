@@ -119,12 +119,19 @@ LEGAL_FORMS = (
 )
 # The legal forms (one or more) ending a name: "FMT Media Sdn Bhd", "THG Publishing Pvt Ltd.".
 LEGAL_ENDING = rf"(?:[\s,&]+(?i:{LEGAL_FORMS})\b\.?)+$"  # "GmbH & Co. KG" too
-_LEGAL_FORM = rf",?\s+(?i:{LEGAL_FORMS}|corp|corporation)\b"
+_LEGAL_FORM_RE = re.compile(rf",?\s+(?i:{LEGAL_FORMS}|corp|corporation)\b")
 
 
 def has_legal_form(name: str, text: str) -> bool:
     """Whether ``text`` prints ``name`` with a company's legal form after it."""
-    return name in text and re.search(re.escape(name) + _LEGAL_FORM, text) is not None
+    # Each place the name stands, then the form right after it: one compiled pattern,
+    # not one per name (compiling the long list of forms cost more than the search).
+    at = text.find(name)
+    while at != -1:
+        if _LEGAL_FORM_RE.match(text, at + len(name)):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 def is_company(name: str, *, notice: bool = False) -> bool:
