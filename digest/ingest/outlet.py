@@ -401,7 +401,7 @@ def _chrome(line: Line) -> bool:
 
 # A dateline or credit opening a paragraph ("Jakarta, CNN Indonesia -- …", "TEMPO.CO, Jakarta -"):
 # the site's name, not the story's.
-_LEAD_RE = re.compile(r"^(?:[^.!?]|\.(?=\w)){0,60}?\s(?:-{1,2}|–|—)\s")
+_LEAD_RE = re.compile(r"^(?:[^.!?]|\.(?=\w)){0,60}?(?:\s(?:-{1,2}|–|—)\s|[—–](?=[A-Z]))")
 # The farthest a lead-in's dash can stand (the pattern's first 64 characters hold it).
 _LEAD_CHARS = 64
 

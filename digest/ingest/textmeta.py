@@ -45,7 +45,9 @@ _DATELINE_SITE_RE = re.compile(
     rf"^(?:{_PLACE}\s*,\s*(?P<after>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}})"
     rf"|{_PLACE}\s*\((?P<paren>[A-Z][\w .&/-]{{1,30}})\)"
     rf"|(?P<alone>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}})"
-    rf"|(?P<domain>[a-z][a-z0-9-]{{1,40}}\.{_DOMAIN_SUFFIX}))\s*[—–-]{{1,2}}\s+\S"
+    rf"|(?P<domain>[a-z][a-z0-9-]{{1,40}}\.{_DOMAIN_SUFFIX}))"
+    # the dash spaced, or an em or en dash glued to both words ("MANADOPOST.ID—Presiden")
+    r"(?:\s*[—–-]{1,2}\s+\S|[—–](?=[A-Z]))"
 )
 # A byline naming the newsroom: "Oleh Redaksi Suara Pagi", "By the Daily Planet staff".
 _NEWSROOM_RE = re.compile(

@@ -150,7 +150,8 @@ def read_text(
         choice = textheads.choose_headline(lines, reasons, prose, start, stops, dated, slug)
         if choice.index is not None:
             head_index = choice.index
-            title = lines[choice.index].text
+            # A text browser prints the page's <title> as a line: "NusaBali.com - Headline".
+            title = _without_site(lines[choice.index].text, None, url) or ""
             kicker = textheads.kicker_above(lines, reasons, prose, head_index)
             under = textheads.headline_below_kicker(lines, reasons, prose, head_index)
             if kicker:
@@ -287,8 +288,9 @@ def _without_site(title: str | None, source: str | None, url: str | None) -> str
     if not title:
         return title
     keys = {host_key(url), name_key(source or "")}
-    last = split_title(title)[-1]
-    if textmeta.is_domain_name(last):
-        keys.add(name_key(last))
+    parts = split_title(title)
+    for part in {parts[0], parts[-1]}:  # "NusaBali.com - Headline", "Headline - Katadata.co.id"
+        if textmeta.is_domain_name(part):
+            keys.add(name_key(part))
     keys.discard("")
     return strip_site(title, keys) or title

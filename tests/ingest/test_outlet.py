@@ -262,6 +262,7 @@ def test_names_in_the_chrome_a_copyright_domain_and_a_spelled_out_acronym() -> N
         ("JAKARTA, WARTAKINI - ", "WARTAKINI"),
         ("JAKARTA, KABARKITA.com - ", "KABARKITA.com"),
         ("kabarkita.id - ", "kabarkita.id"),  # the domain in lower case, alone
+        ("KABARKITA.ID—", "KABARKITA.ID"),  # an em dash glued to both words
         ("WASHINGTON, DC - ", ""),  # a state's code, not a site
         ("ПОРТСМУТ, 11 июл — Корк Новости. ", "Корк Новости"),  # the name after the dash
         ("PORTSMOUTH, July 11 — The Harbour said. ", ""),  # a sentence after the dash

@@ -309,6 +309,12 @@ def test_a_ticker_above_the_headline_does_not_take_its_place(above: str) -> None
     assert _headline(page) == "Ferry crews walk out in a dispute over pay and rest"
 
 
+def test_a_title_line_loses_the_sites_domain_before_the_headline() -> None:
+    # A text browser prints the page's <title>, the site's domain first.
+    page = f"HarbourNews.com - Ferry crews walk out over pay\n\n{BODY}"
+    assert _headline(page) == "Ferry crews walk out over pay"
+
+
 def test_a_subheading_inside_the_article_is_not_the_headline() -> None:
     """A short line with a paragraph of the article right above it is a subheading."""
     first, rest = BODY.split("\n\n", 1)
