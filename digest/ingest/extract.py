@@ -323,6 +323,13 @@ _OWN_ROW_RE = re.compile(
 )
 
 
+# A photo credit closing a row: the end of a caption wrapped over two rows
+# ("… di Kuala Lumpur, Jumat (11/7/2025). (Foto: Kemlu RI)"), not a date line of its own.
+_CREDIT_END_RE = re.compile(
+    r"\((?:foto|photo|bild|gambar|image|ilustrasi|credit)\b[^()]{0,60}\)\s*$", re.I
+)
+
+
 def _opens_on_its_own(row: str) -> bool:
     return bool(_OWN_LINE_RE.match(row))
 
@@ -358,7 +365,9 @@ def _broke_at_width(prev_width: int, row: str, width: int) -> bool:
     """Whether the row before ``row`` ended only because ``row``'s first word would not
     fit in ``width`` (a headline or caption wrapped over two rows), not where its
     writer ended it (a menu item, a short line)."""
-    if row[0] in _BULLETS or row[0] == "[" or _OWN_ROW_RE.match(row):
+    if row[0] in _BULLETS or row[0] == "[":
+        return False
+    if _OWN_ROW_RE.match(row) and not _CREDIT_END_RE.search(row):
         return False
     first = row.split(" ", 1)[0]
     return prev_width >= width - WRAP_SLACK and prev_width + 1 + len(first) > width - WRAP_FIT

@@ -259,6 +259,21 @@ def test_under_a_wrapped_headline_a_date_or_byline_row_stays_its_own_line() -> N
     assert lines[:3] == [headline, "Tuesday, 10 February 2026", "By Jane Doe"]
 
 
+def test_a_wrapped_caption_ending_in_its_photo_credit_is_one_line() -> None:
+    # Its last row is short and holds a date, as a date line does, but ends in the credit.
+    caption = (
+        "The harbour master speaks to reporters at the ferry terminal in Portsmouth "
+        "on Tuesday (10/2/2026). (Photo: Harbour Authority)"
+    )
+    prose = (
+        "The harbour authority said on Tuesday that the ferry crews would return to work "
+        "next week after the operators agreed to a new contract with higher pay."
+    )
+    text = "\n\n".join([_wrapped(caption), *[_wrapped(prose)] * 4])
+    lines = [line.text for line in split_lines(text)]
+    assert lines[0] == caption
+
+
 def test_a_list_of_like_headlines_sets_no_wrap_width() -> None:
     paragraph = (
         "Russia and North Korea opened a new road bridge across the Tumen River on Wednesday, "
