@@ -8,6 +8,7 @@ lines the site repeats on its other pages (:mod:`digest.ingest.templates`).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from digest.ingest.dates import strip_dates
 from digest.ingest.extract import INITIALS_TAIL_RE, Line, split_lines
 from digest.ingest.language import detect_language, stop_words
 from digest.ingest.outlet import find_outlet
+from digest.ingest.outletplaces import name_shaped
 from digest.ingest.pagemeta import strip_site
 from digest.ingest.sitehosts import is_saver
 from digest.ingest.sitename import host_key, name_key, split_title
@@ -152,6 +154,7 @@ def read_text(
             head_index = choice.index
             # A text browser prints the page's <title> as a line: "NusaBali.com - Headline".
             title = _without_site(lines[choice.index].text, None, url) or ""
+            title = _heading_under_title(title, lines, choice.scores, head_index)
             kicker = textheads.kicker_above(lines, reasons, prose, head_index)
             under = textheads.headline_below_kicker(lines, reasons, prose, head_index)
             if kicker:
@@ -279,6 +282,35 @@ def _find_line(lines: list[Line], title: str, *, limit: int) -> int | None:
         if line.words == key:
             return i
     return None
+
+
+_TITLE_SEPS = " -–—|/»›>·•:｜"
+
+
+def _heading_under_title(title: str, lines: list[Line], scored: Collection[int], at: int) -> str:
+    """The article's own heading when the chosen line is a title bar that adds the site to it.
+
+    A text browser prints the page's ``<title>`` first ("Blog Name: Headline")
+    and the article's heading later ("Headline"); the part only the title bar
+    has is the site's name, whatever its spelling.
+    """
+    title = " ".join(title.split())
+    parts = split_title(title)
+    if len(parts) < 2:
+        return title
+    first, last = parts[0], parts[-1]
+    shorter = {
+        title[title.find(first) + len(first) :].lstrip(_TITLE_SEPS): first,
+        title[: title.rfind(last)].rstrip(_TITLE_SEPS): last,
+    }
+    for j in scored:
+        if j <= at:
+            continue
+        heading = " ".join(lines[j].text.split())
+        site = shorter.get(heading)
+        if site is not None and name_shaped(site):
+            return heading
+    return title
 
 
 def _without_site(title: str | None, source: str | None, url: str | None) -> str | None:

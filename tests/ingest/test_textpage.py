@@ -315,6 +315,22 @@ def test_a_title_line_loses_the_sites_domain_before_the_headline() -> None:
     assert _headline(page) == "Ferry crews walk out over pay"
 
 
+@pytest.mark.parametrize("bar", ["Harbour Daily Roundup: {h}", "{h} | Harbour Daily Roundup"])
+def test_a_title_bar_above_the_heading_gives_the_heading(bar: str) -> None:
+    # A text browser prints the page's <title> first, with the site's name
+    # (no domain to recognise it by), and the article's heading further down.
+    headline = "Ferry crews walk out over pay"
+    chrome = "Harbour Daily Roundup\nHome | Ports | Weather"
+    page = f"{bar.format(h=headline)}\n\n{chrome}\n\n{headline}\n\n{BODY}"
+    assert _headline(page) == headline
+
+
+def test_a_title_bar_without_the_heading_repeated_keeps_its_words() -> None:
+    headline = "Ferry crews walk out: talks with owners collapse"
+    page = f"{headline}\n\nHome | Ports | Weather\n\nFerry crews walk out\n\n{BODY}"
+    assert _headline(page) != "Ferry crews walk out"
+
+
 def test_a_subheading_inside_the_article_is_not_the_headline() -> None:
     """A short line with a paragraph of the article right above it is a subheading."""
     first, rest = BODY.split("\n\n", 1)
