@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from digest.ingest.extract import Line
-from digest.ingest.outletwords import UPPER_LATIN
+from digest.ingest.outletwords import UPPER_LATIN, is_control
 from digest.ingest.sitename import split_title
 
 # A candidate name has at most this many words and characters.
@@ -87,6 +87,28 @@ def logo_name(lines: list[Line]) -> tuple[int, str] | None:
             name = " ".join(words[:half])  # "Observer Observer": the name once
         if name and len(name.split()) <= NAME_WORDS:
             return i, name
+    return _bare_alt(lines)
+
+
+# A text browser prints an image as its alt text in brackets; the first one on
+# the page's first lines, shaped like a name, is the masthead's logo: "[The
+# Independent]   Subscribe   Sign in". (An input's "[Email address]" and a
+# video's "[Video: …]" are not name-shaped; "[Search]" is a control.)
+_BARE_ALT_RE = re.compile(r"\[([^\[\]]{2,40})\]")
+BARE_ALT_LINES = 5
+
+
+def _bare_alt(lines: list[Line]) -> tuple[int, str] | None:
+    for i, line in enumerate(lines[:BARE_ALT_LINES]):
+        if len(line.text) > _LOGO_LINE_CHARS:
+            continue
+        m = _BARE_ALT_RE.search(line.text)
+        if m is None:
+            continue
+        name = " ".join(m[1].split())
+        if name_shaped(name) and not is_control(name) and not name.isupper():
+            return i, name
+        return None  # the first image is not the logo: neither are later ones
     return None
 
 

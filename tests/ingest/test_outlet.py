@@ -306,6 +306,21 @@ def test_a_logos_alt_text_in_brackets_names_the_site() -> None:
     assert _outlet(body) == "Harbour Times"
 
 
+@pytest.mark.parametrize(
+    ("top", "outlet"),
+    [
+        ("[The Harbour Times]   Subscribe   Sign in", "The Harbour Times"),
+        ("[Search]   [The Harbour Times]", ""),  # the first image is a control
+        ("[Email address]   SIGN UP", ""),  # a form's field
+        ("[IMG]   [The Harbour Times]", ""),  # an image without alt text first
+    ],
+)
+def test_the_first_image_in_brackets_is_the_mastheads_logo(top: str, outlet: str) -> None:
+    # A text browser prints an image's alt text in brackets, without the word "logo".
+    body = f"Skip to main content\n\n{top}\n\nFerry strike ends after pay deal\n\n" + PROSE
+    assert _outlet(body) == outlet
+
+
 def test_a_rights_notice_without_the_sign_names_the_holder() -> None:
     """The line above "Todos los derechos reservados" is the site's, not the web vendor's."""
     body = (
