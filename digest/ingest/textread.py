@@ -8,7 +8,6 @@ lines the site repeats on its other pages (:mod:`digest.ingest.templates`).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -138,6 +137,9 @@ def read_text(
     )
     head_index: int | None = None
     if title:
+        if not item.title:
+            last = min(len(lines), start + textheads.HEADLINE_INSIDE + 5)
+            title = _heading_in_title(title, lines, after=-1, before=last)
         head_index = _find_line(lines, title, limit=max(start, 1) + 1)
     else:
         first = max(0, start - 3 * textheads.HEADLINE_WINDOW)
@@ -154,7 +156,7 @@ def read_text(
             head_index = choice.index
             # A text browser prints the page's <title> as a line: "NusaBali.com - Headline".
             title = _without_site(lines[choice.index].text, None, url) or ""
-            title = _heading_under_title(title, lines, choice.scores, head_index)
+            title = _heading_in_title(title, lines, after=head_index, before=last)
             kicker = textheads.kicker_above(lines, reasons, prose, head_index)
             under = textheads.headline_below_kicker(lines, reasons, prose, head_index)
             if kicker:
@@ -284,31 +286,37 @@ def _find_line(lines: list[Line], title: str, *, limit: int) -> int | None:
     return None
 
 
-_TITLE_SEPS = " -–—|/»›>·•:｜"
+_TITLE_SEPS = "-–—|/»›>·•:｜"
+# A heading has at least this many words (a shorter line is a section's name).
+HEADING_WORDS = 3
 
 
-def _heading_under_title(title: str, lines: list[Line], scored: Collection[int], at: int) -> str:
-    """The article's own heading when the chosen line is a title bar that adds the site to it.
+def _heading_in_title(title: str, lines: list[Line], *, after: int, before: int) -> str:
+    """The article's own heading when ``title`` is the page's ``<title>`` around it.
 
-    A text browser prints the page's ``<title>`` first ("Blog Name: Headline")
-    and the article's heading later ("Headline"); the part only the title bar
-    has is the site's name, whatever its spelling.
+    A text browser prints the ``<title>`` first ("Blog Name: Headline"), a
+    clipper copies it into front matter or a ``# heading`` ("Headline | World
+    News - The Indian Express"), and the article's heading follows further down
+    ("Headline"). What only the title has, in parts shaped like names, is the
+    site's name and section, whatever their spelling.
     """
     title = " ".join(title.split())
-    parts = split_title(title)
-    if len(parts) < 2:
+    if len(split_title(title)) < 2:
         return title
-    first, last = parts[0], parts[-1]
-    shorter = {
-        title[title.find(first) + len(first) :].lstrip(_TITLE_SEPS): first,
-        title[: title.rfind(last)].rstrip(_TITLE_SEPS): last,
-    }
-    for j in scored:
-        if j <= at:
+    for line in lines[after + 1 : before]:
+        heading = line.text.lstrip("# ")
+        if len(heading) >= len(title) or line.n < HEADING_WORDS:
             continue
-        heading = " ".join(lines[j].text.split())
-        site = shorter.get(heading)
-        if site is not None and name_shaped(site):
+        if title.startswith(heading):
+            rest = title[len(heading) :]
+            sep = rest.lstrip(" ")[:1]
+        elif title.endswith(heading):
+            rest = title[: -len(heading)]
+            sep = rest.rstrip(" ")[-1:]
+        else:
+            continue
+        parts = split_title(rest)
+        if sep and sep in _TITLE_SEPS and parts and all(name_shaped(p) for p in parts):
             return heading
     return title
 

@@ -325,6 +325,21 @@ def test_a_title_bar_above_the_heading_gives_the_heading(bar: str) -> None:
     assert _headline(page) == headline
 
 
+@pytest.mark.parametrize(
+    "top",
+    [
+        "# {h} | World News - The Harbour Express\n\n[Home](https://example.net/)\n\n## {h}",
+        '---\ntitle: "{h} — HX World News"\n---\n[World News](https://example.net/news/)\n\n## {h}',
+    ],
+)
+def test_a_clipped_title_gives_way_to_the_heading_it_wraps(top: str) -> None:
+    # A clipper copies the page's <title>, section and site included, whatever
+    # their spelling; the article's own heading below it is the headline.
+    headline = "Ferry crews walk out over pay"
+    page = item("page.md", f"{top.format(h=headline)}\n\n{BODY}")
+    assert clean_page(page, now=NOW, tz=UTC_ZONE).article.title == headline
+
+
 def test_a_title_bar_without_the_heading_repeated_keeps_its_words() -> None:
     headline = "Ferry crews walk out: talks with owners collapse"
     page = f"{headline}\n\nHome | Ports | Weather\n\nFerry crews walk out\n\n{BODY}"
