@@ -19,11 +19,12 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from functools import lru_cache
 from operator import eq
+from typing import Any
 
 import justext
 from rensa import RMinHash
@@ -62,7 +63,7 @@ from digest.models import Article, day_number
 #    "moscow-pyongyang", as the English report writes the route).
 # 11: a range before a scale word is scaled at both ends ("10-15 ribu"), and a
 #    grouped figure takes its scale too ("1.500 juta").
-FEATURE_VERSION = 11
+FEATURE_VERSION = 12
 SEED = 1_000_003
 # Names are no language's words; they are stemmed as the wires' language.
 NAMES_STEMMED_AS = "en"
@@ -180,6 +181,35 @@ def fact_key(key: int) -> bool:
     return bool(key & 1)
 
 
+def phrase_pattern(phrases: Iterable[str]) -> str:
+    """One pattern matching any of ``phrases`` as whole words, the longest first.
+
+    The phrases share a trie of their letters, so each position of a text
+    tries one branch per letter however many phrases there are (hundreds:
+    every country's name in two languages); each checks the word boundary
+    after its first letter, so the scan can skip to the letters that start one.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, Any]) -> str:
+        alternatives = [re.escape(c) + branch(child) for c, child in sorted(node.items()) if c]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if "" in node else body  # greedy: a longer phrase wins
+
+    starts = (
+        re.escape(c) + rf"(?<!\w{re.escape(c)})" + branch(child)
+        for c, child in sorted(trie.items())
+    )
+    return "(?:" + "|".join(starts) + r")(?!\w)"
+
+
 class FeatureExtractor:
     """Computes :class:`Features`; holds the compiled alias table (cheap to share)."""
 
@@ -189,21 +219,8 @@ class FeatureExtractor:
         self.tz = tz
         self._aliases = terms.aliases
         self._joined = {name: c.replace(" ", "_") for name, c in terms.aliases.items()}
-        phrases = sorted((a for a in terms.aliases if " " in a), key=len, reverse=True)
-        # Each phrase checks the word boundary after its first letter, so the
-        # scan can skip to the letters that start a phrase.
-        self._phrase_re = (
-            re.compile(
-                "(?:"
-                + "|".join(
-                    re.escape(p[0]) + rf"(?<!\w{re.escape(p[0])})" + re.escape(p[1:])
-                    for p in phrases
-                )
-                + r")(?!\w)"
-            )
-            if phrases
-            else None
-        )
+        phrases = [a for a in terms.aliases if " " in a]
+        self._phrase_re = re.compile(phrase_pattern(phrases)) if phrases else None
         ignore = {terms.aliases.get(t, t) for t in terms.event_ignore}
         ignored = frozenset(t.replace(" ", "_") for t in ignore) | CALENDAR_WORDS
         self._dropped = ignored | _stopwords()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from digest.config import Config
@@ -115,7 +116,9 @@ def load_terms(path: Path, *, config_path: str | None = None) -> Terms:
     for canonical, names in raw.get("aliases", {}).items():
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ConfigError("must be a list of strings", key=f"[aliases] {canonical}", path=where)
-        for name in names:
+        # The canonical name is a phrase to match too: "South Korea" in an English
+        # report must become the term "Korea Selatan" becomes.
+        for name in (canonical, *names):
             aliases[name.strip().lower()] = canonical.lower()
     min_mentions = raw.get("min_mentions", 2)
     if isinstance(min_mentions, bool) or not isinstance(min_mentions, int) or min_mentions < 1:
@@ -184,8 +187,41 @@ def load_lexicon(path: Path, *, config_path: str | None = None) -> dict[str, str
     return found
 
 
+# Territories whose names are no country's in news ("Pseudo-Accents", "Unknown
+# Region", "Outlying Oceania", "Eurozone").
+_NOT_COUNTRIES = frozenset({"XA", "XB", "ZZ", "QO", "EZ"})
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Indonesian country names mapped to the English ones, from Unicode CLDR (via Babel).
+
+    "Jepang" is "Japan", "Selandia Baru" "New Zealand": an English and an
+    Indonesian report of one event share the countries they name, for every
+    country, not only those topic.toml lists (whose aliases win). Names with
+    "&", commas or brackets are CLDR's long forms, which reports do not write.
+    """
+    from babel import Locale  # its locale data loads on first use
+
+    english, indonesian = Locale("en").territories, Locale("id").territories
+    names: dict[str, str] = {}
+    for code, name in english.items():
+        other = indonesian.get(code)
+        if len(code) != 2 or code in _NOT_COUNTRIES or other is None:
+            continue
+        if any(c in name + other for c in "&,()") or "SAR" in name:
+            continue
+        canonical = name.lower()
+        names[canonical] = canonical
+        names[other.lower()] = canonical
+    return names
+
+
 def load_vocabulary(config: Config) -> Terms:
-    """The topic terms with the lexicon merged in: phrases as aliases, words kept apart.
+    """The topic terms with the countries and the lexicon merged in.
+
+    Every country's CLDR names are aliases under topic.toml's own
+    (:func:`country_names`); the lexicon's phrases are aliases, its words kept apart.
 
     Phrases ("uji coba") are matched whole, like the aliases, before
     stemming; single words are compared after stemming (see
@@ -193,6 +229,7 @@ def load_vocabulary(config: Config) -> Terms:
     """
     config_path = str(config.path) if config.path else None
     terms = load_terms(config.topic.terms, config_path=config_path)
+    terms = replace(terms, aliases={**country_names(), **terms.aliases})
     if config.topic.lexicon is None:
         return terms
     # A default name absent beside the config is already the bundled file (digest.config).

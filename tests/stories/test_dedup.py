@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from array import array
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,19 +12,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.config import DedupConfig
+from digest.config import DedupConfig, load_config
 from digest.ingest.clean import clean
 from digest.ingest.features import (
     FeatureExtractor,
     Features,
     band_keys,
+    phrase_pattern,
     shingle_words,
     shingles,
     signature_similarity,
     term_key,
 )
 from digest.ingest.sources.folder import scan_folders
-from digest.ingest.topic import load_lexicon, load_terms
+from digest.ingest.topic import load_lexicon, load_terms, load_vocabulary
 from digest.models import Article, TopicDecision, day_number
 from digest.store import Store
 from digest.store.index import KEY_TYPE, WEIGHT_TYPE, BulkEntry
@@ -307,6 +309,52 @@ def test_a_lexicon_root_meets_its_nasal_forms(indonesian: str, english: str) -> 
     en_terms = extractor.event_terms(_report("b.txt", "en", english, "", WHEN)).keys()
     actions = {"send", "sign", "capture"}
     assert id_terms & actions == en_terms & actions != set()
+
+
+@pytest.mark.parametrize(
+    ("indonesian", "english", "shared"),
+    [
+        # A canonical name is matched in English text too, not only its aliases.
+        ("Korea Selatan memprotes", "South Korea protested", "south_korea"),
+        # Every country, in CLDR's names (no alias of topic.toml names New Zealand).
+        ("Selandia Baru memprotes", "New Zealand protested", "new_zealand"),
+        ("Dewan Keamanan PBB menolak", "The Security Council rejected it", "security_council"),
+        ("Putin dan Kim bicara lewat telepon", "Putin and Kim spoke by telephone", "call"),
+    ],
+)
+def test_a_country_body_or_action_is_one_term_in_both_languages(
+    indonesian: str, english: str, shared: str
+) -> None:
+    extractor = FeatureExtractor(
+        DedupConfig(), load_vocabulary(load_config(ROOT / "config" / "digest.toml")), TZ
+    )
+    id_terms = extractor.event_terms(_report("a.txt", "id", indonesian, "", WHEN))
+    en_terms = extractor.event_terms(_report("b.txt", "en", english, "", WHEN))
+    assert shared in id_terms
+    assert shared in en_terms
+
+
+def test_the_phrase_pattern_matches_whole_phrases_the_longest_first() -> None:
+    pattern = re.compile(phrase_pattern(["south korea", "south korean", "uji coba", "new zealand"]))
+    found = {
+        text: [m.group(0) for m in pattern.finditer(text)]
+        for text in (
+            "the south korean army",
+            "south korea said",
+            "south koreans",
+            "xsouth korea",
+            "new zealander",
+            "uji coba rudal",
+        )
+    }
+    assert found == {
+        "the south korean army": ["south korean"],
+        "south korea said": ["south korea"],
+        "south koreans": [],
+        "xsouth korea": [],
+        "new zealander": [],
+        "uji coba rudal": ["uji coba"],
+    }
 
 
 def test_the_shipped_lexicon_has_no_false_friend_among_indonesian_stems() -> None:
